@@ -1,0 +1,55 @@
+# Everything installs into ./.venv from the pinned constraints, so a fresh machine with only
+# Python gets exactly what the tests ran with.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The tests' PostgreSQL server (each test makes and drops its own database there).
+ARCHIVER_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export ARCHIVER_TEST_POSTGRES_URL
+
+.PHONY: install test lint typecheck pytest demo bench bench-daemon lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+test: install lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/python -m tests.site.demo
+
+# Measurements (not run by `make test`): each prints its baseline, measured in the same run.
+bench: install
+	$(BIN)/python -m benchmarks.crawl_throughput
+	$(BIN)/python -m benchmarks.crawl_throughput --pages real
+	$(BIN)/python -m benchmarks.recheck_cost
+	$(BIN)/python -m benchmarks.recheck_cost --pages real
+	$(BIN)/python -m benchmarks.extraction_quality
+	$(BIN)/python -m benchmarks.query_speed --postgres $(ARCHIVER_TEST_POSTGRES_URL)
+
+# About five minutes: the daemon's memory over 200 scheduled runs.
+bench-daemon: install
+	$(BIN)/python -m benchmarks.daemon_memory
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file constraints.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo

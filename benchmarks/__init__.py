@@ -1,0 +1,1 @@
+"""Reproducible performance and quality measurements (run with `make bench`)."""

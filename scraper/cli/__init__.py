@@ -1,0 +1,25 @@
+"""The ``archiver`` command line: a thin shell over storage.Archive, scraper.crawl and the
+scheduling daemon. Each module holds a group of commands; importing them registers them."""
+
+from __future__ import annotations
+
+import logging
+
+from schedules.runner import die_with_parent
+from scraper.cli import (  # noqa: F401  (importing them registers their commands)
+    crawling,
+    database,
+    operating,
+    querying,
+    reading,
+)
+from scraper.cli.base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    die_with_parent()
+    # Alembic announces its dialect at INFO each time a schema is checked: noise here.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    cli(prog_name="archiver")

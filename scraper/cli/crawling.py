@@ -1,0 +1,241 @@
+"""Commands that run crawls now: crawl, fetch, revisit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+import click
+
+from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors
+from scraper.config import ConfigError
+from storage import ArchiveError
+from storage.outcomes import summarize
+from storage.queries import RunView
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _parse_settings(values: Sequence[str], outcomes: str | None = None) -> dict[str, str]:
+    settings = {"ARCHIVE_OUTCOME_LOG": outcomes} if outcomes else {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            raise click.ClickException(f"-s {value!r}: use NAME=VALUE")
+        settings[name.strip()] = setting
+    return settings
+
+
+def _crawl_and_report(
+    state: State,
+    jobs: list[dict[str, Any]],
+    settings_overrides: Mapping[str, str],
+    *,
+    verbose: bool,
+    as_json: bool,
+) -> None:
+    """Run the crawls, then print what they recorded in crawl_runs."""
+    from scraper.crawl import crawl_settings, run_crawls  # noqa: PLC0415  (imports Scrapy: slow)
+
+    url = state.database_url
+    with state.archive(write=True):
+        pass  # fail fast, with one line, when the database cannot be opened or migrated
+    overrides: dict[str, Any] = {"LOG_LEVEL": "INFO", "LOGSTATS_INTERVAL": 15.0}
+    if not verbose:
+        overrides["STATS_DUMP"] = False
+    settings = crawl_settings(state.config, url, {**overrides, **settings_overrides})
+    results = run_crawls(settings, jobs, quiet=not verbose)
+    for result in results:
+        if result.storage_error is not None:
+            raise ArchiveError(
+                f"run {result.run_id} stopped, the archive database failed: "
+                f"{result.storage_error} (what was not stored is fetched again next run)"
+            )
+    with state.archive() as archive:
+        runs = [archive.run(r.run_id) for r in results if r.run_id is not None]
+    if len(runs) != len(jobs):
+        raise ArchiveError("a crawl could not start: see the messages above")
+    summary = _summary(runs)
+    if as_json:
+        emit_json(summary)
+    else:
+        _print_summary(summary)
+
+
+def _summary(runs: Sequence[RunView]) -> dict[str, Any]:
+    outcomes: Counter[str] = Counter()
+    pages = requests = 0
+    for run in runs:
+        outcomes.update(run.stats.get("outcomes", {}))
+        pages += int(run.stats.get("pages", 0))
+        requests += int(run.stats.get("requests", 0))
+    return {
+        **summarize(outcomes, pages),
+        "requests": requests,
+        "runs": [run.as_json() for run in runs],
+    }
+
+
+def _print_summary(summary: Mapping[str, Any]) -> None:
+    for run in summary["runs"]:
+        stats = run["stats"]
+        failed = stats.get("failed", {})
+        rejected = stats.get("rejected", {})
+        click.echo(
+            f"{run['source'] or 'ad hoc'} (run {run['id']}, {run['finish_reason']}): "
+            f"{stats.get('articles_new', 0)} new articles, "
+            f"{stats.get('versions_new', 0)} new versions, "
+            f"{stats.get('unchanged', 0)} unchanged, "
+            f"{sum(failed.values())} failed, {sum(rejected.values())} rejected; "
+            f"{stats.get('pages', 0)} pages in {stats.get('elapsed', 0):.1f} s"
+        )
+        for label, reasons in (("failed", failed), ("rejected", rejected)):
+            if reasons:
+                details = ", ".join(f"{reason} {n}" for reason, n in reasons.items())
+                click.echo(f"  {label}: {details}")
+
+
+crawl_options = [
+    click.option(
+        "-s",
+        "--set",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override a Scrapy setting for this run (repeatable).",
+    ),
+    click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log messages."),
+    click.option(
+        "--outcomes",
+        metavar="FILE",
+        help="Append each URL's outcome to FILE, one JSON line each (url, outcome).",
+    ),
+    json_option,
+]
+
+
+def with_crawl_options(fn: Callable[P, T]) -> Callable[P, T]:
+    for option in reversed(crawl_options):
+        fn = option(fn)
+    return fn
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--all", "all_sources", is_flag=True, help="Crawl every configured source.")
+@with_crawl_options
+@click.pass_obj
+@one_line_errors
+def crawl(
+    state: State,
+    sources: tuple[str, ...],
+    all_sources: bool,
+    settings: tuple[str, ...],
+    verbose: bool,
+    outcomes: str | None,
+    as_json: bool,
+) -> None:
+    """Discover and archive the articles of SOURCES now (feeds, sitemaps, start pages).
+
+    Exits 0 when the crawl ran, even if some pages failed: failures are counted in the summary.
+
+    \b
+    Example:
+        archiver crawl ledger
+        archiver crawl --all --json
+        archiver crawl ledger -s DOWNLOAD_DELAY=0.25
+    """
+    jobs = [{"source": name} for name in _source_names(state, sources, all_sources)]
+    _crawl_and_report(
+        state, jobs, _parse_settings(settings, outcomes), verbose=verbose, as_json=as_json
+    )
+
+
+def _source_names(state: State, sources: tuple[str, ...], all_sources: bool) -> list[str]:
+    """The sources a command names, or every configured one with --all; unknown ones fail."""
+    config = state.config
+    if all_sources == bool(sources):
+        raise click.UsageError("name one or more SOURCES, or use --all")
+    names = sorted(config.sources) if all_sources else list(dict.fromkeys(sources))
+    if not names:
+        raise ConfigError(f"no sources configured ({config.path or 'no sources file found'})")
+    for name in names:
+        config.source(name)  # unknown names fail here, before anything runs
+    return names
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--all", "all_sources", is_flag=True, help="Re-check every configured source.")
+@click.option(
+    "--due-only/--everything",
+    default=True,
+    help="Only the articles due for a check (default), or every live one.",
+)
+@with_crawl_options
+@click.pass_obj
+@one_line_errors
+def revisit(
+    state: State,
+    sources: tuple[str, ...],
+    all_sources: bool,
+    due_only: bool,
+    settings: tuple[str, ...],
+    verbose: bool,
+    outcomes: str | None,
+    as_json: bool,
+) -> None:
+    """Re-check the archived articles of SOURCES now, to catch silent edits.
+
+    Each article is fetched with the validators of its last fetch (a 304 is recorded as
+    not_modified), compared byte for byte before any extraction, and marked gone (404, 410) or
+    redirected when it moved. The daemon runs this for due articles on its own.
+
+    \b
+    Example:
+        archiver revisit ledger
+        archiver revisit --all --everything --json
+    """
+    names = _source_names(state, sources, all_sources)
+    jobs = [{"source": name, "kind": "revisit", "everything": not due_only} for name in names]
+    _crawl_and_report(
+        state, jobs, _parse_settings(settings, outcomes), verbose=verbose, as_json=as_json
+    )
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--source", help="Count these articles as belonging to this configured source.")
+@with_crawl_options
+@click.pass_obj
+@one_line_errors
+def fetch(
+    state: State,
+    urls: tuple[str, ...],
+    source: str | None,
+    settings: tuple[str, ...],
+    verbose: bool,
+    outcomes: str | None,
+    as_json: bool,
+) -> None:
+    """Archive the pages at URLS now, whatever they look like.
+
+    \b
+    Example:
+        archiver fetch https://example.org/2026/11/02/story/
+        archiver fetch --json URL1 URL2
+    """
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise click.ClickException(f"not an absolute http(s) URL: {url!r}")
+    job: dict[str, Any] = {"urls": list(urls), "kind": "adhoc"}
+    if source:
+        state.config.source(source)
+        job["source"] = source
+    _crawl_and_report(
+        state, [job], _parse_settings(settings, outcomes), verbose=verbose, as_json=as_json
+    )

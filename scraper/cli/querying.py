@@ -1,0 +1,210 @@
+"""Commands that ask the archive questions: search, timeline, diff, export."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from datetime import datetime
+from typing import IO, Any
+
+import click
+
+from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment, when
+from storage.diff import render_html, render_text
+from storage.export import FORMATS
+from storage.search import MARK_END, MARK_START
+
+
+def _moments(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    return (
+        parse_moment(since, "--since") if since else None,
+        parse_moment(until, "--until") if until else None,
+    )
+
+
+range_options = [
+    click.option("--source", help="Only this source's articles."),
+    click.option("--since", metavar="TIME", help="Only versions first seen at or after TIME."),
+    click.option("--until", metavar="TIME", help="Only versions first seen before TIME."),
+    click.option(
+        "--all-versions", is_flag=True, help="Every version, not just each article's latest."
+    ),
+]
+
+
+def with_range_options(fn: Any) -> Any:
+    for option in reversed(range_options):
+        fn = option(fn)
+    return fn
+
+
+def _highlight(snippet: str) -> str:
+    """Matched words in bold on a terminal (the markers stay when piped)."""
+    if not sys.stdout.isatty():
+        return snippet
+    parts = snippet.split(MARK_START)
+    out = [parts[0]]
+    for part in parts[1:]:
+        word, _, rest = part.partition(MARK_END)
+        out.append(click.style(word, bold=True) + rest)
+    return "".join(out)
+
+
+@cli.command()
+@click.argument("query")
+@with_range_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@json_option
+@click.pass_obj
+@one_line_errors
+def search(
+    state: State,
+    query: str,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    all_versions: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search every article's text, title and byline; best matches first.
+
+    QUERY: words (all must match), "a phrase", OR between alternatives, -word to exclude.
+    Each article's latest version is searched unless --all-versions.
+
+    \b
+    Example:
+        archiver search 'bridge "city council"'
+        archiver search 'Núñez OR Okafor -sport' --since 2026-11-01 --json
+        archiver search '"an edited-out phrase"' --all-versions
+    """
+    first, last = _moments(since, until)
+    with state.archive() as archive:
+        hits = archive.search(
+            query, source=source, since=first, until=last, all_versions=all_versions, limit=limit
+        )
+    if as_json:
+        emit_json([hit.as_json() for hit in hits])
+        return
+    for hit in hits:
+        published = f", published {hit.published_at.date()}" if hit.published_at else ""
+        click.echo(f"{hit.title or '(no title)'}  [v{hit.version}{published}]")
+        click.echo(f"  {hit.url}")
+        click.echo(f"  {_highlight(hit.snippet)}")
+    if not hits:
+        click.echo("no matches", err=True)
+
+
+@cli.command()
+@click.argument("url")
+@json_option
+@click.pass_obj
+@one_line_errors
+def timeline(state: State, url: str, as_json: bool) -> None:
+    """Show every check of the article at URL and what it found, and its state now.
+
+    \b
+    Example:
+        archiver timeline https://example.org/2026/11/02/story/
+        archiver timeline URL --json
+    """
+    with state.archive() as archive:
+        history = archive.timeline(url)
+    if as_json:
+        emit_json(history.as_json())
+        return
+    moved = f" to {history.redirect_to}" if history.redirect_to else ""
+    click.echo(f"{history.url}: {history.state}{moved}, {history.versions} version(s)")
+    for entry in history.entries:
+        version = f"v{entry.version}" if entry.version else ""
+        status = entry.http_status if entry.http_status is not None else "-"
+        click.echo(f"  {when(entry.at)}  {status!s:>4}  {entry.outcome:<14} {version}")
+    if history.next_check_at:
+        click.echo(f"  next check: {when(history.next_check_at)}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option(
+    "--from", "old", type=click.IntRange(min=1), help="Version N (default: one before --to)."
+)
+@click.option("--to", "new", type=click.IntRange(min=1), help="Version M (default: the latest).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+)
+@json_option
+@click.pass_obj
+@one_line_errors
+def diff(
+    state: State, url: str, old: int | None, new: int | None, output: str, as_json: bool
+) -> None:
+    """Show what changed between two versions of the article at URL, word by word.
+
+    Colored in a terminal, marked [-deleted-]{+inserted+} when piped; --format html writes a
+    standalone side-by-side page.
+
+    \b
+    Example:
+        archiver diff https://example.org/2026/11/02/story/
+        archiver diff URL --from 1 --to 3 --format html > changes.html
+    """
+    with state.archive() as archive:
+        changes = archive.diff(url, old=old, new=new)
+    if as_json or output == "json":
+        emit_json(changes.as_json())
+    elif output == "html":
+        click.echo(render_html(changes), nl=False)
+    else:
+        click.echo(render_text(changes, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice(FORMATS), required=True)
+@click.option(
+    "-o", "--output", "target", required=True, metavar="FILE", help="A file, or - for stdout."
+)
+@with_range_options
+@click.pass_obj
+@one_line_errors
+def export(
+    state: State,
+    output: str,
+    target: str,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    all_versions: bool,
+) -> None:
+    """Write the archive's versions to FILE as JSON lines, CSV or WARC, streaming.
+
+    JSONL: one version per line, every field. CSV: one row per version, text included.
+    WARC 1.1: a response record rebuilt from the raw HTML of each version (dated when it was
+    fetched) and a metadata record with its fields. Each article's latest version unless
+    --all-versions.
+
+    \b
+    Example:
+        archiver export --format jsonl -o archive.jsonl
+        archiver export --format warc --all-versions --source ledger -o ledger.warc.gz
+        archiver export --format csv --since 2026-11-01 -o - | head
+    """
+    first, last = _moments(since, until)
+    kind = next(f for f in FORMATS if f == output)  # as a Format (click checked the choice)
+    with ExitStack() as stack:
+        stream: IO[Any]
+        if kind == "warc":
+            stream = sys.stdout.buffer if target == "-" else stack.enter_context(open(target, "wb"))
+        elif target == "-":
+            stream = sys.stdout
+        else:
+            # newline="": the csv module writes RFC 4180 line ends itself.
+            stream = stack.enter_context(open(target, "w", encoding="utf-8", newline=""))
+        archive = stack.enter_context(state.archive())
+        count = archive.export(
+            stream, kind, source=source, since=first, until=last, all_versions=all_versions
+        )
+    click.echo(f"exported {count} version(s) as {output}", err=True)

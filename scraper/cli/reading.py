@@ -1,0 +1,106 @@
+"""Commands that read the archive: versions, show, stats."""
+
+from __future__ import annotations
+
+import click
+
+from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment, when
+from storage.engine import redact
+from storage.queries import VersionView
+
+
+@cli.command()
+@click.argument("url")
+@json_option
+@click.pass_obj
+@one_line_errors
+def versions(state: State, url: str, as_json: bool) -> None:
+    """List the versions of the article at URL (any of its URLs), oldest first.
+
+    \b
+    Example:
+        archiver versions https://example.org/2026/11/02/story/
+        archiver versions --json 'https://example.org/2026/11/02/story/?utm_source=rss'
+    """
+    with state.archive() as archive:
+        rows = archive.versions(url)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "version": v.number,
+                    "first_seen_at": v.first_seen_at.isoformat(),
+                    "content_hash": v.content_hash,
+                    "title": v.title,
+                    "changed": list(v.changed),
+                }
+                for v in rows
+            ]
+        )
+        return
+    click.echo(rows[0].url)
+    for v in rows:
+        changed = ", ".join(v.changed) if v.changed else ("first" if v.number == 1 else "-")
+        click.echo(f"  v{v.number:<3} {when(v.first_seen_at)}  {changed:<18} {v.title or ''}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--at", "at", metavar="TIME", help="The version current at this ISO 8601 time.")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Version number N.")
+@json_option
+@click.pass_obj
+@one_line_errors
+def show(state: State, url: str, at: str | None, number: int | None, as_json: bool) -> None:
+    """Show one version of the article at URL: the latest, number N, or the one current at TIME.
+
+    \b
+    Example:
+        archiver show https://example.org/2026/11/02/story/
+        archiver show URL --at 2026-11-20T14:30:00Z
+        archiver show URL --version 2 --json
+    """
+    if at is not None and number is not None:
+        raise click.UsageError("give --at or --version, not both")
+    moment = parse_moment(at) if at is not None else None
+    with state.archive() as archive:
+        view = archive.show(url, at=moment, version=number)
+    if as_json:
+        emit_json(view.as_json())
+        return
+    _print_version(view)
+
+
+def _print_version(view: VersionView) -> None:
+    click.echo(f"{view.title or '(no title)'}")
+    click.echo(f"{view.url}")
+    byline = [f"version {view.number} of {view.versions}", f"seen {when(view.first_seen_at)}"]
+    if view.author:
+        byline.insert(0, f"by {view.author}")
+    if view.published_at:
+        byline.append(f"published {view.published_at.date().isoformat()}")
+    click.echo(" · ".join(byline))
+    click.echo("")
+    click.echo(view.text)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@one_line_errors
+def stats(state: State, as_json: bool) -> None:
+    """Count what the archive holds.
+
+    \b
+    Example:
+        archiver stats
+        archiver --db postgresql://archiver@localhost/archive stats --json
+    """
+    with state.archive() as archive:
+        counts = archive.stats()
+    if as_json:
+        emit_json(counts)
+        return
+    click.echo(f"archive: {redact(state.database_url)}")
+    for name, value in counts.items():
+        click.echo(f"  {name:<9} {value}")

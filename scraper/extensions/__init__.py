@@ -1,0 +1,1 @@
+"""Extensions of the archive crawler."""

@@ -1,0 +1,520 @@
+"""ArchiveSpider: find a source's articles in its feeds, sitemaps and pages; hand each article
+page to the pipelines once.
+
+    scrapy crawl archive -a source=ledger            # discovery run of one source
+    scrapy crawl archive -a source=ledger -a kind=revisit   # re-check its due articles
+    scrapy crawl archive -a urls=https://...,https://...   # archive these pages now
+
+Known articles are re-fetched cheaply: with their stored validators (a 304 is recorded as
+not_modified), and compared byte for byte with the last fetch before any extraction.
+
+Every request ends in one outcome (scraper.ledger). Articles are deduplicated by canonical key
+within the run: the first URL of a key is fetched, later ones are recorded as its aliases; an
+AMP or print copy whose trusted rel=canonical names another URL is not archived itself but
+sends the crawl to that URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Iterator
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import UsageError
+from scrapy.http import HtmlResponse, Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.gz import gunzip
+
+from pipelines.decoding import NotText, decode_page, looks_binary
+from pipelines.items import AliasItem, PageItem
+from pipelines.metadata import stated_metadata
+from scraper.config import ConfigError, Source, database_url, load_config
+from scraper.discovery import NotXML, parse_xml
+from scraper.ledger import OutcomeLedger, failure_outcome
+from scraper.middlewares.conditional import VALIDATORS
+from scraper.middlewares.offsite import host_allowed
+from scraper.spiders.recheck import RECHECK_STATUSES, Found, recheck
+from storage import Archive, outcomes, queries
+from storage.models import utcnow
+from storage.queries import KnownArticle
+from storage.urls import BadURL, accept_canonical, same_site, url_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.robotstxt import RobotParser
+    from twisted.python.failure import Failure
+
+ROLE = "archive_role"
+DEPTH = "archive_depth"
+ALIASES = "archive_aliases"
+# Set on requests that must be archived whatever the page looks like (ad hoc fetches), and on
+# requests for a canonical URL (its own canonical is not chased further: no loops).
+FORCE = "archive_force"
+CANONICAL_TARGET = "archive_canonical_target"
+# The stored state of a known article the request re-checks.
+KNOWN = "archive_known"
+# Redirects followed within one re-check of the same article.
+MAX_SAME_ARTICLE_REDIRECTS = 5
+
+
+class Role(StrEnum):
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    # A page read for links; archived too when it turns out to be an article.
+    PAGE = "page"
+    # A page expected to be an article.
+    ARTICLE = "article"
+
+
+def _split_urls(urls: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    if not urls:
+        return ()
+    if isinstance(urls, str):
+        urls = urls.replace(",", " ").split()
+    return tuple(u.strip() for u in urls if u.strip())
+
+
+class ArchiveSpider(Spider):
+    name = "archive"
+
+    def __init__(
+        self,
+        source: str | None = None,
+        urls: str | list[str] | None = None,
+        kind: str | None = None,
+        config: str | None = None,
+        everything: str | bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.source_name = source
+        self.adhoc_urls = _split_urls(urls)
+        self.kind = kind or ("adhoc" if self.adhoc_urls else "discover")
+        if self.kind not in ("discover", "revisit", "adhoc"):
+            raise UsageError(f"kind={kind!r}: use discover, revisit or adhoc", print_help=False)
+        # A revisit re-checks the due articles, or with everything=1 all live ones.
+        self.everything = str(everything).lower() in ("1", "true", "yes")
+        self._known: dict[str, KnownArticle] = {}
+        self.config_path = config
+        self.source: Source | None = None
+        self.allowed_hosts: frozenset[str] = frozenset()
+        self.max_requests_per_host = 0
+        self.max_url_length = 2083
+        self.max_page_bytes = 8 * 1024 * 1024
+        self._robots_sitemap_hosts: frozenset[str] = frozenset()
+        # Keys requested in this run, and keys whose page went to the pipelines.
+        self._requested_keys: set[str] = set()
+        self._emitted_keys: set[str] = set()
+        self._pending_aliases: defaultdict[str, set[str]] = defaultdict(set)
+        self._host_requests: Counter[str] = Counter()
+        self._links = LinkExtractor(tags=("a", "area"), attrs=("href",))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, ArchiveSpider)
+        spider._configure(crawler)
+        return spider
+
+    def _configure(self, crawler: Crawler) -> None:
+        """Read the sources file and set this run's settings (they are not frozen yet)."""
+        settings = crawler.settings
+        try:
+            config = load_config(self.config_path or settings.get("ARCHIVER_CONFIG") or None)
+            if self.source_name:
+                self.source = config.source(self.source_name)
+        except ConfigError as exc:
+            raise UsageError(str(exc), print_help=False) from exc
+        if self.kind == "revisit" and (self.source is None or self.adhoc_urls):
+            raise UsageError("a revisit needs -a source=NAME (and no urls)", print_help=False)
+        if self.source is None and not self.adhoc_urls:
+            known = ", ".join(sorted(config.sources)) or "none configured"
+            raise UsageError(
+                f"say what to crawl: -a source=NAME (sources: {known}) or -a urls=URL,URL",
+                print_help=False,
+            )
+        if self.source is not None:
+            for key, value in self.source.settings.items():
+                settings.set(key, value, priority="spider")
+            hosts = self.source.hosts
+            settings.set("ARCHIVE_REVISIT", list(self.source.revisit), priority="spider")
+            settings.set("ARCHIVE_REVISIT_STOP", self.source.revisit_stop, priority="spider")
+            if self.kind == "discover":  # revisits and ad hoc fetches discover nothing
+                self._robots_sitemap_hosts = frozenset(
+                    urlsplit(url).netloc for url in self.source.start_urls + self.source.sitemaps
+                )
+        else:
+            hosts = frozenset()
+        self.allowed_hosts = hosts | {urlsplit(url).hostname or "" for url in self.adhoc_urls}
+        settings.set("ARCHIVE_DATABASE_URL", database_url(None, config), priority="spider")
+        settings.set("ARCHIVE_SOURCE", self.source.name if self.source else "", priority="spider")
+        settings.set(
+            "ARCHIVE_SOURCE_FINGERPRINT",
+            self.source.fingerprint() if self.source else "",
+            priority="spider",
+        )
+        settings.set("ARCHIVE_RUN_KIND", self.kind, priority="spider")
+        self.max_requests_per_host = settings.getint("ARCHIVE_MAX_REQUESTS_PER_HOST", 20_000)
+        self.max_url_length = settings.getint("URLLENGTH_LIMIT", 2083) or 1 << 20
+        self.max_page_bytes = settings.getint("EXTRACT_MAX_BYTES", 8 * 1024 * 1024)
+        self.ledger = OutcomeLedger.from_crawler(crawler)
+        crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+
+    # -- requests -------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.adhoc_urls:
+            # Just these pages (and the canonical pages of copies among them): no discovery.
+            for url in self.adhoc_urls:
+                if request := self._request(url, Role.ARTICLE, 0, force=True):
+                    yield request
+            return
+        if self.source is None:
+            return
+        known = await asyncio.to_thread(self._load_known)
+        if self.kind == "revisit":
+            for article in known:
+                if request := self._request(article.url, Role.ARTICLE, 0, known=article):
+                    yield request
+            return
+        self._known = {article.url_key: article for article in known}
+        seeds = (
+            [(url, Role.FEED) for url in self.source.feeds]
+            + [(url, Role.SITEMAP) for url in self.source.sitemaps]
+            + [(url, Role.PAGE) for url in self.source.start_urls]
+        )
+        for url, role in seeds:
+            if request := self._request(url, role, 0):
+                yield request
+
+    def _load_known(self) -> list[KnownArticle]:
+        """The source's archived articles: all live ones, or those due for a re-check."""
+        assert self.source is not None
+        due_by = None if self.kind != "revisit" or self.everything else utcnow()
+        with Archive(self.settings["ARCHIVE_DATABASE_URL"]) as archive, archive.session() as s:
+            return queries.known_articles(s, self.source.name, due_by=due_by)
+
+    def _request(
+        self,
+        url: str,
+        role: Role,
+        depth: int,
+        *,
+        aliases: tuple[str, ...] = (),
+        force: bool = False,
+        canonical_target: bool = False,
+        known: KnownArticle | None = None,
+    ) -> Request | None:
+        """A request for *url* unless its key was already requested in this run."""
+        try:
+            key = url_key(url)
+        except BadURL:
+            self.crawler.stats.inc_value("archive/discovery/bad_url")
+            return None
+        if key in self._requested_keys:
+            return None
+        if len(url) > self.max_url_length:
+            # Not requested at all (Scrapy would drop it without a word further on).
+            self.crawler.stats.inc_value("archive/discovery/url_too_long")
+            return None
+        host = urlsplit(url).hostname or ""
+        self._host_requests[host] += 1
+        if self.max_requests_per_host and self._host_requests[host] > self.max_requests_per_host:
+            # A crawler trap (or a site larger than configured for): stop adding to it.
+            self.crawler.stats.inc_value("archive/discovery/host_limit")
+            return None
+        self._requested_keys.add(key)
+        known = known or (self._known.get(key) if role is Role.ARTICLE else None)
+        meta: dict[str, Any] = {
+            ROLE: role,
+            DEPTH: depth,
+            ALIASES: aliases,
+            FORCE: force,
+            CANONICAL_TARGET: canonical_target,
+        }
+        if known is not None:
+            # A re-check: the archived article is the page (no canonical chase), its stored
+            # validators go out with the request, and gone or moved answers come to the
+            # callback (the revisit records them) instead of the errback or redirects.
+            meta |= {
+                KNOWN: known,
+                CANONICAL_TARGET: True,
+                VALIDATORS: (known.etag, known.last_modified),
+                "handle_httpstatus_list": list(RECHECK_STATUSES),
+                "dont_redirect": True,
+            }
+        callbacks = {
+            Role.FEED: self.parse_xml,
+            Role.SITEMAP: self.parse_xml,
+            Role.PAGE: self.parse_page,
+            Role.ARTICLE: self.parse_page,
+        }
+        # dont_filter: this spider already deduplicates by canonical key, more strictly than
+        # Scrapy's fingerprints; the dupefilter would also drop a redirect back to a URL seen
+        # before, losing the article whose canonical URL redirects to its own address.
+        return Request(
+            url,
+            callback=callbacks[role],
+            errback=self.errback,
+            dont_filter=True,
+            meta=meta,
+        )
+
+    def _link(self, url: str, role: Role, depth: int) -> Iterator[Any]:
+        """Request *url*, or record it as another address of a page already requested."""
+        try:
+            key = url_key(url)
+        except BadURL:
+            return
+        if key in self._emitted_keys:
+            yield AliasItem(key, (url,))
+        elif key in self._requested_keys:
+            self._pending_aliases[key].add(url)
+        elif request := self._request(url, role, depth):
+            yield request
+
+    def _robots_parsed(self, robotparser: RobotParser, request: Request, **_: Any) -> None:
+        """Follow the sitemaps a site lists in its robots.txt (Scrapy fetches it anyway)."""
+        if urlsplit(request.url).netloc not in self._robots_sitemap_hosts:
+            return
+        parser = getattr(robotparser, "rp", None)  # Protego's parser lists Sitemap: lines
+        for url in list(getattr(parser, "sitemaps", ())):
+            sitemap = self._request(url, Role.SITEMAP, 0)
+            if sitemap is not None and self.crawler.engine is not None:
+                self.crawler.engine.crawl(sitemap)
+
+    # -- responses ------------------------------------------------------------------------
+
+    def errback(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None and failure.value is not None:
+            self.ledger.settle(request, failure_outcome(failure.value))
+
+    def parse_xml(self, response: Response) -> Iterator[Any]:
+        """A feed or a sitemap (plain or gzipped): its articles and child sitemaps."""
+        role = response.meta[ROLE]
+        body = response.body
+        if body[:3] == b"\x1f\x8b\x08":
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as exc:  # corrupt gzip or over the size limit: one outcome either way
+                too_large = "max" in str(exc).lower() or "size" in str(exc).lower()
+                reason = (
+                    outcomes.rejected("too_large") if too_large else outcomes.failed("bad_gzip")
+                )
+                self.ledger.settle(response, reason)
+                return
+        try:
+            kind, found = parse_xml(body, response.url)
+        except NotXML as exc:
+            self.logger.warning("%s is not a %s: %s", response.url, role, exc)
+            self.ledger.settle(response, outcomes.failed(f"bad_{role}"))
+            return
+        self.ledger.settle(response, outcomes.NAVIGATION)
+        self.crawler.stats.inc_value(f"archive/discovery/{kind}")
+        for item in found:
+            if item.kind == "sitemap":
+                if request := self._request(item.url, Role.SITEMAP, 0):
+                    yield request
+            elif self._wanted_article(item.url):
+                # One hop from the feed or sitemap, as a link is from the page it is on.
+                yield from self._link(item.url, Role.ARTICLE, response.meta[DEPTH] + 1)
+
+    def _wanted_article(self, url: str) -> bool:
+        pattern = self.source.article_pattern if self.source else None
+        return pattern is None or bool(pattern.search(url))
+
+    def _link_role(self, url: str) -> Role | None:
+        """How to treat a link found on a page (DESIGN: article_pattern, follow_pattern)."""
+        assert self.source is not None
+        article, follow = self.source.article_pattern, self.source.follow_pattern
+        if article is not None and article.search(url):
+            return Role.ARTICLE
+        if follow is not None:
+            if follow.search(url):
+                return Role.PAGE
+            # Without an article pattern, anything not to be followed may still be an article.
+            return None if article is not None else Role.ARTICLE
+        return Role.PAGE
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """An HTML page: archive it if it is an article, follow its links if within depth."""
+        known: KnownArticle | None = response.meta.get(KNOWN)
+        if known is not None and (found := recheck(response, known)) is not None:
+            yield from self._recheck(response, found)
+            return
+        if not isinstance(response, HtmlResponse) or looks_binary(response.body):
+            # Not HTML by its type, or a PDF or an image served as text/html.
+            self.ledger.settle(response, outcomes.rejected("not_html"))
+            return
+        if len(response.body) > self.max_page_bytes:
+            # Not parsed here either: a huge tree would stall the event loop.
+            self.ledger.settle(response, outcomes.rejected("too_large"))
+            return
+        role = response.meta[ROLE]
+        if self._is_article(response, role):
+            yield from self._article(response)
+        else:
+            not_article = role is Role.ARTICLE
+            self.ledger.settle(
+                response, outcomes.rejected("not_article") if not_article else outcomes.NAVIGATION
+            )
+        yield from self._follow(response)
+
+    def _recheck(self, response: Response, found: Found) -> Iterator[Any]:
+        if found.item is not None:
+            yield found.item
+            if found.location is not None:  # moved: archive the page where it is now
+                yield from self._link(found.location, Role.ARTICLE, 0)
+            return
+        hops = response.meta.get("archive_hops", 0) + 1
+        if found.location is None or hops > MAX_SAME_ARTICLE_REDIRECTS:
+            self.ledger.settle(response, outcomes.failed("too_many_redirects"))
+            return
+        # The same article at a slightly different address: the same request (same ledger
+        # entry), one hop on; Scrapy's own bookkeeping in meta is not carried over.
+        ours = {k: v for k, v in response.meta.items() if k.startswith("archive_")}
+        keep = ("handle_httpstatus_list", "dont_redirect")
+        meta = {**ours, **{k: response.meta[k] for k in keep if k in response.meta}}
+        yield Request(
+            found.location,
+            callback=self.parse_page,
+            errback=self.errback,
+            dont_filter=True,
+            meta={**meta, "archive_hops": hops},
+        )
+
+    def _is_article(self, response: HtmlResponse, role: Role) -> bool:
+        if response.meta.get(FORCE) or response.meta.get(CANONICAL_TARGET):
+            return True
+        if self.source is not None and self.source.article_pattern is not None:
+            # The user said which URLs are articles.
+            return role is Role.ARTICLE
+        # Otherwise the page says so itself: JSON-LD Article types or og:type=article.
+        return stated_metadata(response.selector.root).is_article
+
+    def _article(self, response: HtmlResponse) -> Iterator[Any]:
+        key = url_key(response.url)
+        urls = self._urls_of(response)
+        canonical = accept_canonical(response.url, self._canonical_href(response))
+        canonical_key = url_key(canonical) if canonical else key
+        if canonical and canonical_key != key and not response.meta.get(CANONICAL_TARGET):
+            # An AMP, print or syndicated copy: archive the canonical page instead.
+            self.ledger.settle(response, outcomes.ALIAS)
+            if canonical_key in self._emitted_keys:
+                yield AliasItem(canonical_key, urls)
+            elif canonical_key in self._requested_keys:
+                self._pending_aliases[canonical_key].update(urls)
+            elif request := self._request(
+                canonical, Role.ARTICLE, response.meta[DEPTH], aliases=urls, canonical_target=True
+            ):
+                yield request
+            return
+        if key in self._emitted_keys:
+            # Reached again, e.g. through a redirect to an article already fetched in this run.
+            self.ledger.settle(response, outcomes.rejected("duplicate"))
+            yield AliasItem(key, urls)
+            return
+        self._emitted_keys.add(key)
+        self._requested_keys.add(key)
+        # The address to show people: the page's own canonical URL when it names this page.
+        page_url = canonical if canonical and canonical_key == key else response.url
+        pending = sorted(self._pending_aliases.pop(key, ()))
+        aliases = dict.fromkeys((*urls, *pending, *self._declared_copies(response)))
+        aliases.pop(page_url, None)
+        try:
+            text, encoding = decode_page(response.body, _header_charset(response))
+        except NotText:
+            self.ledger.settle(response, outcomes.rejected("not_text"))
+            return
+        yield PageItem(
+            url_key=key,
+            url=page_url,
+            aliases=tuple(aliases),
+            fetched_at=utcnow(),
+            status=response.status,
+            body=response.body,
+            encoding=encoding,
+            text=text,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+        )
+
+    @staticmethod
+    def _canonical_href(response: HtmlResponse) -> str | None:
+        return _link_rel(response, "canonical") or _absolute(
+            response, response.xpath("//meta[@property='og:url']/@content").get()
+        )
+
+    @staticmethod
+    def _declared_copies(response: HtmlResponse) -> tuple[str, ...]:
+        """The page's own AMP copy (rel=amphtml): an alias known without fetching it."""
+        amp = _link_rel(response, "amphtml")
+        return (amp,) if amp and same_site(response.url, amp) else ()
+
+    @staticmethod
+    def _urls_of(response: Response) -> tuple[str, ...]:
+        """Every URL that led to this response: aliases passed along, redirects, the request."""
+        chain = (
+            *response.meta.get(ALIASES, ()),
+            *response.meta.get("redirect_urls", ()),
+            response.request.url if response.request else response.url,
+            response.url,
+        )
+        return tuple(dict.fromkeys(chain))
+
+    def _follow(self, response: HtmlResponse) -> Iterator[Any]:
+        if self.source is None or self.adhoc_urls:
+            return
+        # Pages are followed down to max_depth; articles linked from any of them are fetched.
+        depth = response.meta[DEPTH]
+        if depth > self.source.max_depth:
+            return
+        for link in self._links.extract_links(response):
+            try:
+                host = urlsplit(link.url).hostname or ""
+            except ValueError:  # a malformed href
+                continue
+            if not host_allowed(host, self.allowed_hosts):
+                continue
+            role = self._link_role(link.url)
+            if role is Role.ARTICLE or (role is Role.PAGE and depth < self.source.max_depth):
+                yield from self._link(link.url, role, depth + 1)
+
+    def closed(self, reason: str) -> None:
+        self.ledger.close(reason)
+
+
+def _absolute(response: HtmlResponse, href: str | None) -> str | None:
+    if not href or not href.strip():
+        return None
+    try:
+        return response.urljoin(href.strip())
+    except ValueError:  # malformed markup is the page's problem, not the crawl's
+        return None
+
+
+def _link_rel(response: HtmlResponse, rel: str) -> str | None:
+    """The href of the page's first <link rel="REL">, made absolute."""
+    return _absolute(
+        response,
+        response.xpath(
+            f"//link[contains(concat(' ', normalize-space(@rel), ' '), ' {rel} ')]/@href"
+        ).get(),
+    )
+
+
+def _header_charset(response: Response) -> str | None:
+    kind = _header(response, "Content-Type") or ""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", kind, re.IGNORECASE)
+    return match.group(1).lower() if match else None
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

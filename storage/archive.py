@@ -1,0 +1,151 @@
+"""The archive as a Python object: what the command line calls, and what scripts can call too.
+
+>>> from storage import Archive
+>>> archive = Archive("sqlite:///archive.db")
+>>> [v.title for v in archive.versions("https://example.org/2026/11/02/story/")]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import IO, Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import diff, export, migrate, queries, search
+from storage.engine import create_archive_engine, first_line, redact, sqlite_path
+from storage.errors import ArchiveError, NotFound
+
+DEFAULT_DATABASE_URL = "sqlite:///archive.db"
+
+
+class Archive:
+    """An archive database, opened by SQLAlchemy URL; the schema is brought up to date on open."""
+
+    def __init__(self, url: str = DEFAULT_DATABASE_URL, *, write: bool = False) -> None:
+        """Open the archive at *url*; only a writer may create a new SQLite file (so a typo in
+        a read-only command's path is an error, not a new empty archive)."""
+        self.url = url
+        path = sqlite_path(url)
+        if not write and path is not None and not path.exists():
+            raise ArchiveError(f"no archive at {path} (crawl or fetch something first)")
+        try:
+            self.engine: Engine = create_archive_engine(url, write=write)
+        except OSError as exc:  # the SQLite file's folder cannot be made
+            raise ArchiveError(f"cannot open the archive at {redact(url)}: {exc}") from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            migrate.ensure_schema(self.engine)
+        except (OperationalError, OSError) as exc:
+            self.engine.dispose()
+            raise ArchiveError(
+                f"cannot open the archive at {redact(url)}: {first_line(exc)}"
+            ) from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def versions(self, url: str) -> list[queries.VersionView]:
+        """Every version of the article at *url* (any of its URLs), oldest first."""
+        with self.session() as session:
+            return queries.versions(session, url)
+
+    def show(
+        self, url: str, *, at: datetime | None = None, version: int | None = None
+    ) -> queries.VersionView:
+        """One version: number *version*, the one current at *at*, or the latest."""
+        with self.session() as session:
+            return queries.show(session, url, at=at, number=version)
+
+    def search(
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        all_versions: bool = False,
+        limit: int = 20,
+    ) -> list[search.Hit]:
+        """Versions matching *query* (words, "phrases", OR, -word), best first; by default
+        each article's latest version only."""
+        with self.session() as session:
+            return search.search(
+                session,
+                query,
+                source=source,
+                since=since,
+                until=until,
+                all_versions=all_versions,
+                limit=limit,
+            )
+
+    def timeline(self, url: str) -> queries.Timeline:
+        """Every check of the article (and the versions they found), and its state now."""
+        with self.session() as session:
+            return queries.timeline(session, url)
+
+    def diff(self, url: str, *, old: int | None = None, new: int | None = None) -> diff.Diff:
+        """What changed from version *old* to version *new* (default: the last two)."""
+        with self.session() as session:
+            versions = queries.versions(session, url)
+        count = len(versions)
+        if count < 2:
+            raise NotFound(f"{versions[0].url} has only one version: nothing to compare")
+        new = count if new is None else new
+        old = new - 1 if old is None else old
+        for number in (old, new):
+            if not 1 <= number <= count:
+                raise NotFound(f"{versions[0].url} has versions 1 to {count}, not {number}")
+        return diff.diff_versions(versions[old - 1], versions[new - 1])
+
+    def export(
+        self,
+        out: IO[Any],
+        format: export.Format,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        all_versions: bool = False,
+    ) -> int:
+        """Write the versions to *out* (text for jsonl and csv, bytes for warc), streaming;
+        return how many were written."""
+        with self.session() as session:
+            versions = export.rows(
+                session,
+                source=source,
+                since=since,
+                until=until,
+                all_versions=all_versions,
+                raw=format == "warc",
+            )
+            return export.WRITERS[format](versions, out)
+
+    def stats(self) -> dict[str, int]:
+        with self.session() as session:
+            return queries.stats(session)
+
+    def run(self, run_id: int) -> queries.RunView:
+        with self.session() as session:
+            return queries.run(session, run_id)
+
+    def check_schema(self) -> None:
+        """Raise ArchiveError when the models and the migrations disagree."""
+        migrate.check(self.engine)

@@ -1,0 +1,98 @@
+"""What makes two fetches the same version (DESIGN §4 rule 2).
+
+A version is defined by its normalised title, byline and body text. Everything else the
+extractor returns (dates, description, tags) is recorded with the version but cannot create one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# The fields whose normalised text defines a version, in hashing order.
+VERSION_FIELDS = ("title", "author", "text")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalize(value: str | None) -> str:
+    """Unicode NFC with every run of whitespace collapsed to one space."""
+    if not value:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+@dataclass(frozen=True)
+class Content:
+    """An article as extracted from one fetch.
+
+    Its hash and simhash are computed when it is made, which is in the extraction workers
+    during a crawl, so the single writer thread does not spend its time on them.
+    """
+
+    title: str | None
+    author: str | None
+    text: str
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    content_hash: str = field(init=False)
+    simhash: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content_hash", content_hash(self.version_fields()))
+        object.__setattr__(self, "simhash", simhash(self.text))
+
+    def version_fields(self) -> dict[str, str]:
+        return {name: normalize(getattr(self, name)) for name in VERSION_FIELDS}
+
+
+def content_hash(fields: Mapping[str, str | None]) -> str:
+    """SHA-256 over the normalised version fields."""
+    payload = json.dumps([normalize(fields.get(name)) for name in VERSION_FIELDS])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def changed_fields(
+    previous: Mapping[str, str | None], current: Mapping[str, str | None]
+) -> list[str]:
+    """Names of the version fields whose normalised text differs."""
+    return [
+        name
+        for name in VERSION_FIELDS
+        if normalize(previous.get(name)) != normalize(current.get(name))
+    ]
+
+
+def simhash(text: str, bits: int = 64) -> int:
+    """A 64-bit simhash of word 3-shingles, as a signed integer (fits a BIGINT column).
+
+    Used to label near-identical versions, never to suppress one: a one-word correction is only
+    0-3 bits away from the original.
+    """
+    words = _WORD.findall(normalize(text).lower())
+    shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
+    # Each shingle's hash as a string of bits; a bit of the simhash is set when more than half
+    # of the shingles have it set. Counting down string columns keeps the loop in C.
+    digests = [
+        format(int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest()), f"0{bits}b")
+        for s in shingles
+    ]
+    half = len(digests) / 2
+    value = 0
+    for column in zip(*digests, strict=True):
+        value = value << 1 | (column.count("1") > half)
+    return value - (1 << bits) if value >= 1 << (bits - 1) else value
+
+
+def simhash_distance(a: int, b: int) -> int:
+    return ((a ^ b) & (1 << 64) - 1).bit_count()

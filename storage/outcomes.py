@@ -1,0 +1,63 @@
+"""Every URL a run touches ends in exactly one outcome (DESIGN §4 rule 6).
+
+Outcomes are plain strings so they read the same in crawl_runs.stats, checks.outcome, Scrapy
+stats and JSON output: a stored outcome ("article_new", "unchanged", ...) or a reason prefixed
+with "rejected:" (a policy said no: robots, offsite, not_article, ...) or "failed:" (something
+went wrong: http_503, timeout, extract_empty, ...).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+ARTICLE_NEW = "article_new"
+VERSION_NEW = "version_new"
+UNCHANGED = "unchanged"
+NOT_MODIFIED = "not_modified"
+GONE = "gone"
+REDIRECTED = "redirected"
+# The URL is another address of an article fetched under its canonical URL.
+ALIAS = "alias"
+# A feed, sitemap, robots.txt, start or section page: read for links, not archived.
+NAVIGATION = "navigation"
+
+STORED = (ARTICLE_NEW, VERSION_NEW, UNCHANGED, NOT_MODIFIED)
+REJECTED_PREFIX = "rejected:"
+FAILED_PREFIX = "failed:"
+
+
+def rejected(reason: str) -> str:
+    return REJECTED_PREFIX + reason
+
+
+def failed(reason: str) -> str:
+    return FAILED_PREFIX + reason
+
+
+def summarize(outcomes: Mapping[str, int], pages: int = 0) -> dict[str, Any]:
+    """The crawl summary printed by ``archiver crawl`` (and its ``--json`` contract)."""
+    counts = Counter(outcomes)
+    return {
+        "pages": pages,
+        "urls": sum(counts.values()),
+        "articles_new": counts[ARTICLE_NEW],
+        "versions_new": counts[VERSION_NEW],
+        "unchanged": counts[UNCHANGED],
+        "not_modified": counts[NOT_MODIFIED],
+        "aliases": counts[ALIAS],
+        "navigation": counts[NAVIGATION],
+        "gone": counts[GONE],
+        "redirected": counts[REDIRECTED],
+        "rejected": _with_prefix(counts, REJECTED_PREFIX),
+        "failed": _with_prefix(counts, FAILED_PREFIX),
+    }
+
+
+def _with_prefix(counts: Counter[str], prefix: str) -> dict[str, int]:
+    return {
+        outcome.removeprefix(prefix): n
+        for outcome, n in sorted(counts.items())
+        if outcome.startswith(prefix)
+    }

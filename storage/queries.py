@@ -1,0 +1,386 @@
+"""The read side: find an article by any of its URLs, list its versions, look one up by time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.errors import NotFound
+from storage.models import Article, ArticleURL, Check, CrawlRun, Source, Version
+from storage.urls import BadURL, url_key
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """One version of an article, as the API and the command line return it."""
+
+    url: str
+    number: int
+    versions: int
+    first_seen_at: datetime
+    content_hash: str
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    modified_at: datetime | None
+    language: str | None
+    description: str | None
+    site_name: str | None
+    tags: tuple[str, ...]
+    image: str | None
+    text: str
+    changed: tuple[str, ...]
+    extractor: str
+    fetched_url: str
+    blob_sha256: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``show --json`` contract, plus the other stored fields."""
+        return {
+            "url": self.url,
+            "version": self.number,
+            "versions": self.versions,
+            "title": self.title,
+            "author": self.author,
+            "published_at": _iso(self.published_at),
+            "modified_at": _iso(self.modified_at),
+            "text": self.text,
+            "first_seen_at": _iso(self.first_seen_at),
+            "content_hash": self.content_hash,
+            "changed": list(self.changed),
+            "language": self.language,
+            "description": self.description,
+            "site_name": self.site_name,
+            "tags": list(self.tags),
+            "image": self.image,
+            "extractor": self.extractor,
+            "fetched_url": self.fetched_url,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def find_article(session: Session, url: str) -> Article:
+    """The article any alias of *url* belongs to (tracking variants, AMP and print copies...)."""
+    article = session.scalars(
+        select(Article).join(ArticleURL).where(ArticleURL.url == url.strip())
+    ).first()
+    if article is not None:
+        return article
+    try:
+        key = url_key(url)
+    except BadURL as exc:
+        raise NotFound(str(exc)) from exc
+    article = session.scalars(select(Article).where(Article.url_key == key)).first()
+    if article is None:
+        article = session.scalars(
+            select(Article).join(ArticleURL).where(ArticleURL.url_key == key)
+        ).first()
+    if article is None:
+        raise NotFound(f"not in the archive: {url}")
+    return article
+
+
+def _count_versions(session: Session, article_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Version).where(Version.article_id == article_id)
+        )
+        or 0
+    )
+
+
+def _view(article: Article, version: Version, count: int) -> VersionView:
+    return VersionView(
+        url=article.url,
+        number=version.number,
+        versions=count,
+        first_seen_at=version.first_seen_at,
+        content_hash=version.content_hash,
+        title=version.title,
+        author=version.author,
+        published_at=version.published_at,
+        modified_at=version.modified_at,
+        language=version.language,
+        description=version.description,
+        site_name=version.site_name,
+        tags=tuple(version.tags),
+        image=version.image,
+        text=version.text,
+        changed=tuple(version.changed),
+        extractor=version.extractor,
+        fetched_url=version.url,
+        blob_sha256=version.blob_sha256,
+    )
+
+
+def versions(session: Session, url: str) -> list[VersionView]:
+    """Every version of the article, oldest first."""
+    article = find_article(session, url)
+    rows = session.scalars(
+        select(Version).where(Version.article_id == article.id).order_by(Version.number)
+    ).all()
+    return [_view(article, row, len(rows)) for row in rows]
+
+
+def show(
+    session: Session, url: str, *, at: datetime | None = None, number: int | None = None
+) -> VersionView:
+    """One version: number *number*, the one current at *at*, or else the latest."""
+    article = find_article(session, url)
+    query = select(Version).where(Version.article_id == article.id)
+    if number is not None:
+        query = query.where(Version.number == number)
+    elif at is not None:
+        # The version current at *at* is the last one first seen at or before it.
+        query = query.where(Version.first_seen_at <= at).order_by(Version.number.desc()).limit(1)
+    else:
+        query = query.order_by(Version.number.desc()).limit(1)
+    version = session.scalars(query).first()
+    count = _count_versions(session, article.id)
+    if version is None:
+        if number is not None:
+            raise NotFound(f"{article.url} has versions 1 to {count}, not {number}")
+        if at is not None:
+            first = session.scalar(
+                select(func.min(Version.first_seen_at)).where(Version.article_id == article.id)
+            )
+            when = first.isoformat() if first else "never"
+            raise NotFound(
+                f"{article.url} was not archived yet at {at.isoformat()} (first: {when})"
+            )
+        raise NotFound(f"{article.url} has no versions")
+    return _view(article, version, count)
+
+
+def stats(session: Session) -> dict[str, int]:
+    """Counts for the whole archive (the ``stats --json`` contract, plus a few more)."""
+
+    def count(model: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+    return {
+        "articles": count(Article),
+        "versions": count(Version),
+        "checks": count(Check),
+        "runs": count(CrawlRun),
+        "urls": count(ArticleURL),
+        "sources": count(Source),
+    }
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    source: str | None
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None
+    finish_reason: str | None
+    stats: dict[str, Any]
+    pid: int
+    host: str
+    heartbeat_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "kind": self.kind,
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "finish_reason": self.finish_reason,
+            "stats": self.stats,
+            "pid": self.pid,
+            "host": self.host,
+        }
+
+
+def run(session: Session, run_id: int) -> RunView:
+    row = session.execute(
+        select(CrawlRun, Source.name)
+        .outerjoin(Source, Source.id == CrawlRun.source_id)
+        .where(CrawlRun.id == run_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no crawl run {run_id}")
+    return _run_view(*row)
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What a crawl needs to re-check an article cheaply."""
+
+    url_key: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    raw_sha256: str | None
+
+
+def source_id(session: Session, name: str) -> int | None:
+    return session.scalar(select(Source.id).where(Source.name == name))
+
+
+def known_articles(
+    session: Session, source: str, *, due_by: datetime | None = None, limit: int | None = None
+) -> list[KnownArticle]:
+    """The live articles of *source*; with *due_by*, only those due for a check by then,
+    most overdue first."""
+    query = (
+        select(
+            Article.url_key, Article.url, Article.etag, Article.last_modified, Article.raw_sha256
+        )
+        .join(Source, Source.id == Article.source_id)
+        .where(Source.name == source, Article.state == "live")
+    )
+    if due_by is not None:
+        query = query.where(Article.next_check_at <= due_by).order_by(Article.next_check_at)
+    if limit is not None:
+        query = query.limit(limit)
+    return [KnownArticle(*row) for row in session.execute(query)]
+
+
+def due_count(session: Session, source: str, due_by: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Article)
+            .join(Source, Source.id == Article.source_id)
+            .where(Source.name == source, Article.state == "live", Article.next_check_at <= due_by)
+        )
+        or 0
+    )
+
+
+def article_count(session: Session, source: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Article)
+            .join(Source, Source.id == Article.source_id)
+            .where(Source.name == source)
+        )
+        or 0
+    )
+
+
+def _run_view(crawl_run: CrawlRun, source: str | None) -> RunView:
+    return RunView(
+        id=crawl_run.id,
+        source=source,
+        kind=crawl_run.kind,
+        started_at=crawl_run.started_at,
+        finished_at=crawl_run.finished_at,
+        finish_reason=crawl_run.finish_reason,
+        stats=dict(crawl_run.stats),
+        pid=crawl_run.pid,
+        host=crawl_run.host,
+        heartbeat_at=crawl_run.heartbeat_at,
+    )
+
+
+def last_complete_discovery(session: Session, source: str) -> datetime | None:
+    """When the last discovery run of *source* that ran to its end started.
+
+    Runs that were interrupted, killed, stopped or found the source busy do not count: after
+    them the source still needs a complete run.
+    """
+    complete = runs(session, source=source, kind="discover", finished_as="finished", limit=1)
+    return complete[0].started_at if complete else None
+
+
+def runs(
+    session: Session,
+    *,
+    source: str | None = None,
+    kind: str | None = None,
+    unfinished: bool = False,
+    pid: int | None = None,
+    host: str | None = None,
+    since: datetime | None = None,
+    finished_as: str | None = None,
+    limit: int | None = 20,
+) -> list[RunView]:
+    """Crawl runs, newest first."""
+    query = select(CrawlRun, Source.name).outerjoin(Source, Source.id == CrawlRun.source_id)
+    if source is not None:
+        query = query.where(Source.name == source)
+    if kind is not None:
+        query = query.where(CrawlRun.kind == kind)
+    if unfinished:
+        query = query.where(CrawlRun.finished_at.is_(None))
+    if pid is not None:
+        query = query.where(CrawlRun.pid == pid, CrawlRun.host == host)
+    if since is not None:
+        query = query.where(CrawlRun.started_at >= since)
+    if finished_as is not None:
+        query = query.where(CrawlRun.finish_reason == finished_as)
+    query = query.order_by(CrawlRun.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [_run_view(crawl_run, name) for crawl_run, name in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    outcome: str
+    http_status: int | None
+    version: int | None
+    url: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "outcome": self.outcome,
+            "http_status": self.http_status,
+            "version": self.version,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """An article's life: every check (and the versions they found), and its state now."""
+
+    url: str
+    state: str
+    redirect_to: str | None
+    next_check_at: datetime | None
+    versions: int
+    entries: tuple[TimelineEntry, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "state": self.state,
+            "redirect_to": self.redirect_to,
+            "next_check_at": _iso(self.next_check_at),
+            "versions": self.versions,
+            "checks": [entry.as_json() for entry in self.entries],
+        }
+
+
+def timeline(session: Session, url: str) -> Timeline:
+    article = find_article(session, url)
+    rows = session.execute(
+        select(Check.checked_at, Check.outcome, Check.http_status, Version.number, Check.url)
+        .outerjoin(Version, Version.id == Check.version_id)
+        .where(Check.article_id == article.id)
+        .order_by(Check.checked_at, Check.id)
+    )
+    return Timeline(
+        url=article.url,
+        state=article.state,
+        redirect_to=article.redirect_to,
+        next_check_at=article.next_check_at,
+        versions=_count_versions(session, article.id),
+        entries=tuple(TimelineEntry(*row) for row in rows),
+    )

@@ -1,0 +1,478 @@
+# ruff: noqa: RUF001  (Chinese text uses its own, full-width, punctuation)
+"""The hostile corpus: what each case serves, and the outcomes the archive may end it in.
+
+Pages are fetched ad hoc (`archiver fetch`), one URL each; feeds, sitemaps and traps are
+crawled as a source's discovery. Each case lists the outcomes that are right for it; any
+other outcome, a crash, or a URL without an outcome fails the battery.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import brotli
+
+from tests.hostile.server import Handler, HostileSite, Reply, Request
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
+
+HTML = "text/html; charset=utf-8"
+# A secret only a successful external-entity attack could put into the archive or a request.
+SECRET_FILE_TEXT = "archiver-hostile-secret-4f1d"
+BOMB_BYTES = 1 << 30  # one gigabyte inflated
+PARAGRAPHS = (
+    "The city council voted on Tuesday to approve a new budget for the river quay, after a "
+    "debate that ran late into the evening and drew residents from every district.",
+    "Opponents said the plan would raise rents in the old harbour streets, while supporters "
+    "said the repairs to the flood walls could not wait another winter.",
+    "The mayor is expected to sign the measure next week, a spokesperson said, once the "
+    "final figures from the treasury have been checked.",
+)
+
+
+def article(title: str, paragraphs: tuple[str, ...] = PARAGRAPHS, head: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title>{head}"
+        '<meta property="og:type" content="article"></head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    kind: Literal["page", "discovery"]
+    expected: frozenset[str]
+    handler: Handler
+    # Words the stored text must hold (charset cases).
+    must_contain: str | None = None
+
+
+def page(body: bytes, kind: str = HTML, **extra: object) -> Handler:
+    def handler(site: HostileSite, request: Request) -> Reply:
+        return Reply(200, [("Content-Type", kind)], body, **extra)  # type: ignore[arg-type]
+
+    return handler
+
+
+def redirect(target: str | None = None, *, to_self: bool = False) -> Handler:
+    def handler(site: HostileSite, request: Request) -> Reply:
+        location = target.format(base=site.base_url, other=site.other_base_url) if target else ""
+        if to_self:
+            location = request.path
+        return Reply(302, [("Location", location), ("Content-Type", "text/plain")], b"moved")
+
+    return handler
+
+
+def chain(site: HostileSite, request: Request) -> Reply:
+    hop = int(request.path.rsplit("/", 1)[-1] or 0)
+    return Reply(302, [("Location", f"/chain/{hop + 1}")], b"")
+
+
+# --- bodies in every charset -----------------------------------------------------------------
+
+ACCENTED = ("Zoë Brandt and José Núñez met at the café on the Quai des Brumes.", *PARAGRAPHS)
+JAPANESE = ("東京の地下鉄で新しい路線が開業し、朝から多くの利用者が駅に集まった。",) * 3
+CHINESE = ("北京市政府宣布了新的公共交通计划，将在明年春天开始实施。",) * 3
+
+
+def charset_cases() -> list[Case]:
+    accented = article("Café council", ACCENTED)
+    declared = '<meta charset="{}">'
+    live = frozenset({"article_new"})
+    return [
+        Case(
+            "/charset/utf8-declared-cp1252",
+            "page",
+            live,
+            page(accented.encode("cp1252"), HTML),
+            "José Núñez met at the café",
+        ),
+        Case(
+            "/charset/cp1252-declared-utf8",
+            "page",
+            live,
+            page(accented.encode("utf-8"), "text/html; charset=windows-1252"),
+            "José Núñez met at the café",
+        ),
+        Case(
+            "/charset/none",
+            "page",
+            live,
+            page(accented.encode("utf-8"), "text/html"),
+            "José Núñez met at the café",
+        ),
+        Case(
+            "/charset/utf16-bom",
+            "page",
+            live,
+            page(codecs.BOM_UTF16_LE + accented.encode("utf-16-le"), "text/html"),
+            "José Núñez met at the café",
+        ),
+        Case(
+            "/charset/shift-jis-meta",
+            "page",
+            live,
+            page(
+                article("路線", JAPANESE, declared.format("shift_jis")).encode("shift_jis"),
+                "text/html",
+            ),
+            JAPANESE[0][:12],
+        ),
+        Case(
+            "/charset/gbk-meta",
+            "page",
+            live,
+            page(article("交通", CHINESE, declared.format("gbk")).encode("gbk"), "text/html"),
+            CHINESE[0][:12],
+        ),
+    ]
+
+
+def body_cases() -> list[Case]:
+    pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)) * 40
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    nul = article("Nulls", tuple(p.replace(" ", " \x00", 3) for p in PARAGRAPHS)).encode()
+    deep = "<div>" * 20_000 + "<p>" + PARAGRAPHS[0] + "</p>" + "</div>" * 20_000
+    # Some 5 MB of inline markup: under the size cap, over the extraction budget.
+    spans = "".join(f"<span class=s{n % 97}>w{n}</span> " for n in range(200_000))
+    not_html = frozenset({"rejected:not_html"})
+    return [
+        Case("/body/pdf", "page", not_html, page(pdf, "application/pdf")),
+        Case("/body/pdf-as-html", "page", not_html, page(pdf, HTML)),
+        Case("/body/png-as-html", "page", not_html, page(png, HTML)),
+        Case("/body/nul-laden", "page", frozenset({"article_new"}), page(nul)),
+        Case("/body/huge", "page", frozenset({"rejected:too_large"}), page_stream(40 << 20)),
+        Case(
+            "/body/deep",
+            "page",
+            frozenset({"article_new", "failed:extract_empty", "failed:extract_error"}),
+            page(f"<html><body>{deep}</body></html>".encode()),
+        ),
+        Case(
+            "/body/slow-extraction",
+            "page",
+            frozenset(
+                {
+                    "failed:extract_timeout",
+                    "article_new",
+                    "failed:extract_empty",
+                    "failed:extract_error",
+                    "failed:extract_crashed",
+                }
+            ),
+            page(f"<html><body><article>{spans}</article></body></html>".encode()),
+        ),
+        Case("/body/empty", "page", frozenset({"failed:extract_empty"}), page(b"")),
+    ]
+
+
+def page_stream(size: int) -> Handler:
+    def handler(site: HostileSite, request: Request) -> Reply:
+        def chunks() -> Iterator[bytes]:
+            yield b"<html><body><p>"
+            block = b"x" * 65536
+            for _ in range(size // len(block)):
+                yield block
+
+        return Reply(200, [("Content-Type", HTML)], chunks(), length=size + 15)
+
+    return handler
+
+
+# --- compression bombs ------------------------------------------------------------------------
+
+
+@cache
+def bomb(encoding: str) -> bytes:
+    """A gigabyte of zeros, compressed: a megabyte or much less on the wire."""
+    megabyte = b"\0" * (1 << 20)
+    if encoding == "br":
+        compressor = brotli.Compressor(quality=5)
+        return b"".join(
+            [*(compressor.process(megabyte) for _ in range(BOMB_BYTES >> 20)), compressor.finish()]
+        )
+    if encoding == "zstd":
+        zstd_compressor = zstd.ZstdCompressor(level=3)
+        return b"".join(
+            [
+                *(zstd_compressor.compress(megabyte) for _ in range(BOMB_BYTES >> 20)),
+                zstd_compressor.flush(),
+            ]
+        )
+    wbits = 31 if encoding == "gzip" else 15  # gzip wrapper, or zlib's for "deflate"
+    deflater = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return b"".join(
+        [*(deflater.compress(megabyte) for _ in range(BOMB_BYTES >> 20)), deflater.flush()]
+    )
+
+
+def bomb_page(encoding: str) -> Handler:
+    def handler(site: HostileSite, request: Request) -> Reply:
+        return Reply(200, [("Content-Type", HTML), ("Content-Encoding", encoding)], bomb(encoding))
+
+    return handler
+
+
+def truncated_gzip(site: HostileSite, request: Request) -> Reply:
+    whole = gzip.compress(article("Cut short").encode())
+    return Reply(
+        200, [("Content-Type", HTML), ("Content-Encoding", "gzip")], whole[: len(whole) // 2]
+    )
+
+
+def compression_cases() -> list[Case]:
+    too_large = frozenset({"rejected:too_large"})
+    cases = [
+        Case(f"/bomb/{encoding}", "page", too_large, bomb_page(encoding))
+        for encoding in ("gzip", "deflate", "br", "zstd")
+    ]
+    cases.append(
+        Case(
+            "/bomb/truncated-gzip",
+            "page",
+            frozenset(
+                {
+                    "article_new",
+                    "failed:extract_empty",
+                    "failed:data_loss",
+                    "failed:connection",
+                    "rejected:ignored",
+                }
+            ),
+            truncated_gzip,
+        )
+    )
+    return cases
+
+
+# --- redirects --------------------------------------------------------------------------------
+
+
+def meta_refresh(site: HostileSite, request: Request) -> Reply:
+    html = '<html><head><meta http-equiv="refresh" content="0; url=/redirect/meta-refresh">'
+    return Reply(200, [("Content-Type", HTML)], (html + "</head><body>wait</body></html>").encode())
+
+
+def landing(site: HostileSite, request: Request) -> Reply:
+    return Reply(200, [("Content-Type", HTML)], article("Landed").encode())
+
+
+def redirect_cases() -> list[Case]:
+    loop = frozenset({"failed:too_many_redirects"})
+    refused = frozenset({"rejected:redirect_scheme"})
+    return [
+        Case("/redirect/loop", "page", loop, redirect(to_self=True)),
+        Case("/chain/0", "page", loop, chain),
+        Case(
+            "/redirect/other-host", "page", frozenset({"article_new"}), redirect("{other}/landing")
+        ),
+        Case("/redirect/file", "page", refused, redirect("file:///etc/passwd")),
+        Case("/redirect/ftp", "page", refused, redirect("ftp://127.0.0.1/pub/file.html")),
+        Case("/redirect/meta-refresh", "page", loop, meta_refresh),
+        Case(
+            "/redirect/private",
+            "page",
+            frozenset({"rejected:private_address"}),
+            redirect("http://10.255.255.1/internal/"),
+        ),
+        Case("/landing", "page", frozenset({"article_new"}), landing),
+    ]
+
+
+# --- servers that say no, stall or drop -------------------------------------------------------
+
+
+def rate_limited(site: HostileSite, request: Request) -> Reply:
+    if len(site.hits("/server/rate-limited")) == 1:
+        return Reply(429, [("Retry-After", "1"), ("Content-Type", "text/plain")], b"slow down")
+    return Reply(200, [("Content-Type", HTML)], article("Patience").encode())
+
+
+def server_cases() -> list[Case]:
+    return [
+        Case("/server/rate-limited", "page", frozenset({"article_new"}), rate_limited),
+        Case(
+            "/server/unavailable-for-a-day",
+            "page",
+            frozenset({"failed:retry_after"}),
+            lambda site, request: Reply(503, [("Retry-After", "86400")], b""),
+        ),
+        Case(
+            "/server/stalls",
+            "page",
+            frozenset({"failed:timeout"}),
+            page(article("Never").encode(), delay=30.0),
+        ),
+        Case(
+            "/server/drops-mid-body",
+            "page",
+            frozenset({"failed:data_loss", "failed:connection"}),
+            page(article("Dropped").encode() * 20, cut_after=200),
+        ),
+    ]
+
+
+# --- feeds and sitemaps ------------------------------------------------------------------------
+
+
+def xml(body: str, kind: str = "application/xml") -> Handler:
+    def handler(site: HostileSite, request: Request) -> Reply:
+        return Reply(
+            200,
+            [("Content-Type", kind)],
+            body.format(base=site.base_url, secret=site.secret_path).encode(),
+        )
+
+    return handler
+
+
+def sitemap_bomb(site: HostileSite, request: Request) -> Reply:
+    return Reply(200, [("Content-Type", "application/gzip")], bomb("gzip"))
+
+
+def big_sitemap(site: HostileSite, request: Request) -> Reply:
+    urls = "".join(f"<url><loc>{site.base_url}/trap/big/{n}</loc></url>" for n in range(50_000))
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    return Reply(200, [("Content-Type", "application/xml")], body.encode())
+
+
+LAUGHS = '<!ENTITY l0 "lol">' + "".join(
+    f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+)
+
+
+def xml_cases() -> list[Case]:
+    navigation = frozenset({"navigation"})
+    return [
+        Case(
+            "/xml/xxe-sitemap.xml",
+            "discovery",
+            navigation,
+            xml(
+                '<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+                "<urlset><url><loc>{base}/trap/xxe/&xxe;</loc></url></urlset>"
+            ),
+        ),
+        Case(
+            "/xml/laughs-feed.xml",
+            "discovery",
+            navigation,
+            xml(
+                f'<?xml version="1.0"?><!DOCTYPE rss [{LAUGHS}]><rss version="2.0"><channel>'
+                "<item><title>&l9;</title><link>{{base}}/trap/laughs</link></item>"
+                "</channel></rss>",
+                "application/rss+xml",
+            ),
+        ),
+        Case(
+            "/xml/external-dtd.xml",
+            "discovery",
+            navigation,
+            xml(
+                '<?xml version="1.0"?><!DOCTYPE urlset SYSTEM "{base}/xml/evil.dtd">'
+                "<urlset><url><loc>{base}/trap/dtd</loc></url></urlset>"
+            ),
+        ),
+        Case("/xml/big-sitemap.xml", "discovery", navigation, big_sitemap),
+        Case(
+            "/xml/sitemap-as-html.xml",
+            "discovery",
+            frozenset({"failed:bad_sitemap"}),
+            xml("<html><body><p>Not a sitemap</p></body></html>", "text/html"),
+        ),
+        Case(
+            "/xml/undeclared-entities.xml",
+            "discovery",
+            navigation,
+            xml(
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>Caf&eacute;&nbsp;news'
+                "</title><item><title>&copy; 2026</title><link>{base}/trap/entities</link></item>"
+                "</channel></rss>",
+                "application/rss+xml",
+            ),
+        ),
+        Case(
+            "/xml/sitemap-bomb.xml.gz", "discovery", frozenset({"rejected:too_large"}), sitemap_bomb
+        ),
+    ]
+
+
+# --- crawler traps ------------------------------------------------------------------------------
+
+
+def calendar(site: HostileSite, request: Request) -> Reply:
+    year, month = (int(part) for part in request.path.strip("/").split("/")[1:3])
+    following = f"/calendar/{year + month // 12}/{month % 12 + 1}/"
+    previous = f"/calendar/{year - (month == 1)}/{(month - 2) % 12 + 1}/"
+    links = f'<a href="{following}">next</a> <a href="{previous}">previous</a>'
+    return Reply(200, [("Content-Type", HTML)], f"<html><body>{links}</body></html>".encode())
+
+
+def session_ids(site: HostileSite, request: Request) -> Reply:
+    count = len(site.hits("/session"))
+    links = (
+        f'<a href="/session/page?sid={count}a">on</a> <a href="/session/page?sid={count}b">on</a>'
+    )
+    return Reply(200, [("Content-Type", HTML)], f"<html><body>{links}</body></html>".encode())
+
+
+def endless_pages(site: HostileSite, request: Request) -> Reply:
+    number = int(request.path.split("page=")[-1]) if "page=" in request.path else 1
+    links = f'<a href="/list?page={number + 1}">older</a>'
+    return Reply(200, [("Content-Type", HTML)], f"<html><body>{links}</body></html>".encode())
+
+
+def repeating(site: HostileSite, request: Request) -> Reply:
+    links = f'<a href="{request.path.rstrip("/")}/a/">deeper</a>'
+    return Reply(200, [("Content-Type", HTML)], f"<html><body>{links}</body></html>".encode())
+
+
+def trap_cases() -> list[Case]:
+    navigation = frozenset({"navigation"})
+    return [
+        Case("/calendar/2026/11/", "discovery", navigation, calendar),
+        Case("/session/page?sid=0", "discovery", navigation, session_ids),
+        Case("/list?page=1", "discovery", navigation, endless_pages),
+        Case("/a/", "discovery", navigation, repeating),
+    ]
+
+
+def routes() -> dict[str, Handler]:
+    table: dict[str, Handler] = {case.path: case.handler for case in CASES}
+    table |= {
+        "/calendar/*": calendar,
+        "/session/*": session_ids,
+        "/list": endless_pages,
+        "/a/*": repeating,
+        "/chain/*": chain,
+        "/trap/*": lambda site, request: Reply(404, [("Content-Type", "text/plain")], b"gone"),
+        "/xml/evil.dtd": lambda site, request: Reply(200, [], b'<!ENTITY x "leak">'),
+        "/robots.txt": lambda site, request: Reply(
+            200, [("Content-Type", "text/plain")], b"User-agent: *\nAllow: /\n"
+        ),
+    }
+    return table
+
+
+CASES: list[Case] = [
+    *charset_cases(),
+    *body_cases(),
+    *compression_cases(),
+    *redirect_cases(),
+    *server_cases(),
+    *xml_cases(),
+    *trap_cases(),
+]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from storage.content import (
+    Content,
+    changed_fields,
+    content_hash,
+    normalize,
+    simhash,
+    simhash_distance,
+)
+
+BODY = (
+    "The council approved the budget on Tuesday after a long debate about transport.\n"
+    "Opponents said the plan would raise taxes in the eastern districts of the city.\n"
+    "The mayor is expected to sign the measure next week, a spokesperson said."
+)
+
+
+def test_normalize_collapses_whitespace_and_composes_unicode() -> None:
+    decomposed = "Jose\u0301  Nu\u0301n\u0303ez\n\tsaid"
+    assert normalize(decomposed) == "Jos\u00e9 N\u00fa\u00f1ez said"
+    assert normalize(None) == ""
+
+
+def test_hash_ignores_whitespace_but_not_words() -> None:
+    a = Content(title="Budget passes", author="Ann", text=BODY)
+    b = Content(title="Budget  passes ", author="Ann", text=BODY.replace("\n", "\n\n  "))
+    c = Content(title="Budget passes", author="Ann", text=BODY.replace("Tuesday", "Monday"))
+    assert a.content_hash == b.content_hash
+    assert a.content_hash != c.content_hash
+
+
+def test_hash_covers_title_author_and_text_only() -> None:
+    a = Content(title="T", author="A", text="x", description="one", tags=("a",))
+    b = Content(title="T", author="A", text="x", description="two", tags=("b",))
+    assert a.content_hash == b.content_hash
+    assert content_hash({"title": "T", "author": "A", "text": "x"}) == a.content_hash
+    assert content_hash({"title": "T", "author": "B", "text": "x"}) != a.content_hash
+
+
+def test_changed_fields_names_what_differs() -> None:
+    old = {"title": "T", "author": "A", "text": "body"}
+    assert changed_fields(old, {"title": "T2", "author": "A", "text": "body"}) == ["title"]
+    assert changed_fields(old, {"title": "T", "author": "A", "text": "body 2"}) == ["text"]
+    assert changed_fields(old, {"title": "T", "author": "A ", "text": " body"}) == []
+
+
+def test_simhash_labels_small_edits_as_near() -> None:
+    edited = BODY.replace("next week", "next month")
+    other = "A completely different story about football results and weather in the north."
+    near = simhash_distance(simhash(BODY), simhash(edited))
+    far = simhash_distance(simhash(BODY), simhash(other))
+    assert near < far
+    assert -(2**63) <= simhash(BODY) < 2**63

@@ -1,0 +1,92 @@
+"""Extraction details that the shared benchmark and the test site depend on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from lxml.html import HtmlElement, fromstring
+
+from pipelines.extraction import clean_title, drop_link_lines, extract, published_at
+from pipelines.metadata import parse_datetime, stated_metadata
+from storage.engine import redact
+from tests.site import NewsSite
+
+NEWSROOM = timezone(timedelta(hours=-5))
+
+
+def test_dates_keep_the_publishers_offset() -> None:
+    evening = parse_datetime("2026-11-08T21:30:00-05:00")
+    assert evening == datetime(2026, 11, 8, 21, 30, tzinfo=NEWSROOM)
+    assert evening is not None
+    assert evening.date().isoformat() == "2026-11-08"
+    assert parse_datetime("2026-11-08") == datetime(2026, 11, 8, tzinfo=UTC)
+    assert parse_datetime("2026-11-08 10:00:00") == datetime(2026, 11, 8, 10, tzinfo=UTC)
+    assert parse_datetime("0001-01-01T00:00:00+01:00") is None  # would overflow in UTC
+    assert parse_datetime("yesterday") is None
+
+
+def test_htmldates_day_wins_and_the_stated_time_fills_in() -> None:
+    stated = datetime(2026, 11, 8, 21, 30, tzinfo=NEWSROOM)
+    assert published_at(stated, "2026-11-08") == stated
+    assert published_at(stated, "2026-11-07") == datetime(2026, 11, 7, tzinfo=UTC)
+    assert published_at(None, "2026-11-07") == datetime(2026, 11, 7, tzinfo=UTC)
+    assert published_at(stated, None) == stated
+
+
+def test_stated_metadata_reads_json_ld_graphs_and_open_graph() -> None:
+    page = fromstring(
+        """<html lang="en-GB"><head><script type="application/ld+json">
+        {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"},
+         {"@type": ["NewsArticle"], "headline": "  A  headline ",
+          "author": [{"@type": "Person", "name": "Ann"}, {"name": "Bo"}],
+          "datePublished": "2026-11-02T08:00:00Z"}]}</script></head><body></body></html>"""
+    )
+    stated = stated_metadata(page)
+    assert (stated.headline, stated.author, stated.is_article) == ("A headline", "Ann; Bo", True)
+    assert stated.published_at == datetime(2026, 11, 2, 8, tzinfo=UTC)
+    assert stated.language == "en-GB"
+    about = fromstring('<html><head><meta property="og:type" content="website"></head></html>')
+    assert not stated_metadata(about).is_article
+
+
+def test_site_names_are_cut_from_titles() -> None:
+    assert clean_title("Budget passes | The Ledger", "The Ledger") == "Budget passes"
+    assert clean_title("The Ledger \u2013 Budget passes", "The Ledger") == "Budget passes"
+    assert clean_title("Budget passes - and what it means", "The Ledger") == (
+        "Budget passes - and what it means"
+    )
+    assert clean_title("  Budget\n  passes ", None) == "Budget passes"
+
+
+def test_inline_links_to_other_stories_are_not_body() -> None:
+    page = fromstring(
+        "<html><body><article>"
+        "<p>The council met on Tuesday and voted on the budget for the coming year.</p>"
+        '<p class="x">Read more: <a href="/other">Another story about the bridge</a></p>'
+        "<p>Read more: the council's own report, published online, runs to 300 pages.</p>"
+        "</article></body></html>"
+    )
+    assert isinstance(page, HtmlElement)
+    drop_link_lines(page)
+    text = page.text_content()
+    assert "Another story" not in text
+    assert "the council's own report" in text  # a sentence that merely starts that way stays
+
+
+def test_both_site_templates_extract_cleanly() -> None:
+    site = NewsSite()
+    truth = {a["id"]: a for a in site.truth()["articles"]}
+    for template in ("wp", "jsonld"):
+        article_id = next(i for i in site.article_ids() if truth[i]["template"] == template)
+        content = extract(site.html(article_id), "http://127.0.0.1/" + article_id)
+        assert content is not None
+        assert content.title == truth[article_id]["title"]
+        assert content.author == truth[article_id]["author"]
+        assert content.text.split("\n")[0] == truth[article_id]["paragraphs"][0]
+        assert content.text.count("\n") + 1 == len(truth[article_id]["paragraphs"])
+
+
+def test_passwords_never_show_in_database_urls() -> None:
+    assert "s3cret" not in redact("postgresql://reader:s3cret@db.example.org/archive")
+    assert "s3cret" not in redact("postgresql://db.example.org/archive?user=r&password=s3cret")
+    assert redact("sqlite:///archive.db") == "sqlite:///archive.db"
