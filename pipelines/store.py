@@ -155,6 +155,15 @@ class StorePipeline:
             if not lock.acquire():
                 raise CloseSpider(ALREADY_RUNNING)
             self.lock = lock
+            left_open = self.writer.call(
+                store.close_runs_left_open, self.source_id or 0, self.run_id
+            )
+            for run_id in left_open:
+                logger.warning(
+                    "run %d of %s was left open by a process that is gone: interrupted",
+                    run_id,
+                    self.source,
+                )
         self._task = create_looping_call(self._save_progress)
         self._task.start(self.heartbeat, now=False)
 
@@ -256,7 +265,7 @@ class StorePipeline:
         stats = run_stats(self.stats.get_stats(), time.monotonic() - self._started)
         try:
             writer.call(store.update_run, self.run_id or 0, stats, reason)
-        except Exception as exc:  # the run stays open; the next start closes it as interrupted
+        except Exception as exc:  # left open: the next run of its source closes it
             logger.error("could not record the end of run %s: %s", self.run_id, first_line(exc))
         if self.lock is not None:
             self.lock.release()

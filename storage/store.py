@@ -331,6 +331,26 @@ def close_run(session: Session, run_id: int, reason: str) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def close_runs_left_open(session: Session, source_id: int, current_run: int) -> list[int]:
+    """Close as ``interrupted`` every other open run of a source; return their ids.
+
+    Called by a run holding its source's lock: a live run holds that lock for its whole life,
+    so any other open run of the source belongs to a process that is gone (killed, crashed).
+    """
+    ids = list(
+        session.scalars(
+            select(CrawlRun.id).where(
+                CrawlRun.source_id == source_id,
+                CrawlRun.finished_at.is_(None),
+                CrawlRun.id != current_run,
+            )
+        )
+    )
+    for run_id in ids:
+        close_run(session, run_id, "interrupted")
+    return ids
+
+
 def update_run(
     session: Session, run_id: int, stats: dict[str, Any], finish_reason: str | None = None
 ) -> None:
