@@ -8,7 +8,6 @@ the code under test runs in another process).
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 
@@ -19,13 +18,13 @@ from sqlalchemy.exc import OperationalError
 
 from storage import migrate
 from storage.engine import create_archive_engine, normalize_url, redact
+from tests.databases import scratch_postgres
 from tests.site import NewsSite, serve
 
 # The robustness report: its fixture, and its table at the end of the run.
 pytest_plugins = ["tests.report"]
 
 POSTGRES_ENV = "ARCHIVER_TEST_POSTGRES_URL"
-_databases = itertools.count(1)
 
 
 def _postgres_url() -> URL:
@@ -61,28 +60,16 @@ def postgres_template() -> Iterator[URL]:
     admin.dispose()
 
 
-def _scratch_postgres(template: URL, copy_of: str | None) -> Iterator[str]:
-    admin = create_engine(template.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    name = f"archiver_test_{os.getpid()}_{next(_databases)}"
-    clause = f' TEMPLATE "{copy_of}"' if copy_of else ""
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-    yield template.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture
 def postgres_url(postgres_template: URL) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for one test."""
-    yield from _scratch_postgres(postgres_template, postgres_template.database)
+    yield from scratch_postgres(postgres_template, postgres_template.database)
 
 
 @pytest.fixture
 def empty_postgres_url(postgres_template: URL) -> Iterator[str]:
     """A PostgreSQL database with no tables at all, for migration tests."""
-    yield from _scratch_postgres(postgres_template, None)
+    yield from scratch_postgres(postgres_template, None)
 
 
 @pytest.fixture
@@ -120,7 +107,7 @@ def second_db_url(
         yield url
         return
     template: URL = request.getfixturevalue("postgres_template")
-    yield from _scratch_postgres(template, template.database)
+    yield from scratch_postgres(template, template.database)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

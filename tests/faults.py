@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -212,11 +213,13 @@ def outage(db_url: str, proxy: TcpProxy | None) -> Iterator[None]:
 
 
 @contextmanager
-def small_disk(path: Path, megabytes: int) -> Iterator[Path]:
-    """A tmpfs of *megabytes* mounted at *path* for the block (needs root: mount(2))."""
-    path.mkdir(parents=True, exist_ok=True)
+def small_disk(megabytes: int) -> Iterator[Path]:
+    """A tmpfs of *megabytes* for the block, mounted where the database server's own user
+    can reach it too (needs root: mount(2))."""
+    path = Path(tempfile.mkdtemp(prefix="archiver-disk-"))
+    path.chmod(0o755)
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m,mode=0777", "tmpfs", str(path)],
+        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m,mode=0755", "tmpfs", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -228,6 +231,7 @@ def small_disk(path: Path, megabytes: int) -> Iterator[Path]:
         yield path
     finally:
         subprocess.run(["umount", "-l", str(path)], check=False)
+        path.rmdir()
 
 
 def fill(directory: Path, leave_kib: int) -> Path:
