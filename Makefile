@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 ARCHIVER_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export ARCHIVER_TEST_POSTGRES_URL
 
-.PHONY: install test lint typecheck pytest demo bench bench-daemon lock clean
+.PHONY: install test lint typecheck pytest demo bench bench-daemon audit lock clean
 
 install: $(STAMP)
 
@@ -46,9 +46,16 @@ bench: install
 bench-daemon: install
 	$(BIN)/python -m benchmarks.daemon_memory
 
+# Known vulnerabilities in the locked dependencies: fails if any pinned version has one.
+# Run it after `make lock` and before a release; it asks PyPI's advisory data, so it needs
+# the internet.
+audit: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,audit]'
+	$(BIN)/pip-audit --requirement constraints.txt --no-deps --disable-pip --strict --progress-spinner off
+
 # Re-pin every dependency after changing pyproject.toml.
 lock: install
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile --quiet --extra dev --extra audit --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file constraints.txt pyproject.toml
 
 clean:
