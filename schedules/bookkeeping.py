@@ -50,7 +50,7 @@ def close_dead_runs(archive: Archive) -> list[int]:
     for run in open_runs:
         if is_dead(run, archive.url):
             with archive.session() as session:
-                if store.close_run(session, run.id, "interrupted"):
+                if store.close_run(session, run.id, store.INTERRUPTED):
                     closed.append(run.id)
                     logger.warning(
                         "run %d (%s, %s) was left open by a process that is gone: interrupted",

@@ -321,6 +321,10 @@ def start_run(session: Session, *, source_id: int | None, kind: str, pid: int, h
     return run.id
 
 
+# The finish reason of a run whose process went away without recording its end.
+INTERRUPTED = "interrupted"
+
+
 def close_run(session: Session, run_id: int, reason: str) -> bool:
     """Close a run that its process left open (killed, crashed); False if it was closed."""
     result = session.execute(
@@ -347,7 +351,7 @@ def close_runs_left_open(session: Session, source_id: int, current_run: int) -> 
         )
     )
     for run_id in ids:
-        close_run(session, run_id, "interrupted")
+        close_run(session, run_id, INTERRUPTED)
     return ids
 
 
