@@ -113,8 +113,7 @@ class TcpProxy:
         self.port: int = self._listener.getsockname()[1]
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
-        self._serve(self._listener)
+        self._acceptor = self._serve(self._listener)
 
     @staticmethod
     def _listen(port: int) -> socket.socket:
@@ -124,10 +123,10 @@ class TcpProxy:
         listener.listen(64)
         return listener
 
-    def _serve(self, listener: socket.socket) -> None:
+    def _serve(self, listener: socket.socket) -> threading.Thread:
         thread = threading.Thread(target=self._accept, args=(listener,), daemon=True)
         thread.start()
-        self._threads.append(thread)
+        return thread
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -155,8 +154,16 @@ class TcpProxy:
                 end.shutdown(socket.SHUT_RDWR)
 
     def refuse(self) -> None:
-        """Refuse new connections (open ones go on)."""
+        """Refuse new connections (open ones go on).
+
+        Closing the listener alone does not wake an accept() blocked on it in another thread,
+        which would let one more connection in; shutting it down does, and the accepting
+        thread is gone before this returns.
+        """
+        with suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        self._acceptor.join()
 
     def drop(self) -> None:
         """Cut every open connection."""
@@ -169,11 +176,28 @@ class TcpProxy:
 
     def up(self) -> None:
         self._listener = self._listen(self.port)
-        self._serve(self._listener)
+        self._acceptor = self._serve(self._listener)
 
     def close(self) -> None:
         self.refuse()
         self.drop()
+
+
+def _lock_exclusively(connection: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """Take the SQLite file's write lock from under a busy crawl.
+
+    SQLite's own busy handler backs off to 100 ms between tries, and a crawl committing
+    every few milliseconds would take the lock again each time: polling every millisecond
+    gets it at the crawl's next pause between commits.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("BEGIN EXCLUSIVE")
+            return
+        except sqlite3.OperationalError:  # the crawl is committing
+            assert time.monotonic() < deadline, "could not lock the archive for the outage"
+            time.sleep(0.001)
 
 
 @contextmanager
@@ -183,8 +207,8 @@ def outage(db_url: str, proxy: TcpProxy | None) -> Iterator[None]:
     process holding the file under an exclusive lock."""
     path = sqlite_path(db_url)
     if path is not None:
-        holder = sqlite3.connect(path, isolation_level=None, timeout=30)
-        holder.execute("BEGIN EXCLUSIVE")
+        holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+        _lock_exclusively(holder)
         try:
             yield
         finally:
@@ -196,15 +220,14 @@ def outage(db_url: str, proxy: TcpProxy | None) -> Iterator[None]:
     admin = create_engine(make_url(db_url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         # What a shutdown sends every session: "terminating connection due to administrator
-        # command" (57P01).
+        # command" (57P01). The timeout makes each call wait until its session has ended.
         connection.execute(
             text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         )
     admin.dispose()
-    time.sleep(0.5)  # for the terminations to reach the clients
     proxy.drop()
     try:
         yield
