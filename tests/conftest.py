@@ -16,9 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
-from storage import migrate
-from storage.engine import create_archive_engine, normalize_url, redact
-from tests.databases import scratch_postgres
+from storage.engine import normalize_url, redact
+from tests.databases import migrated, scratch_postgres
 from tests.site import NewsSite, serve
 
 # The robustness report: its fixture, and its table at the end of the run.
@@ -51,9 +50,7 @@ def postgres_template() -> Iterator[URL]:
     except OperationalError as exc:
         pytest.fail(f"PostgreSQL at {redact(base)} is unreachable: {exc}")
     template = base.set(database=name)
-    engine = create_archive_engine(template)
-    migrate.upgrade(engine)
-    engine.dispose()
+    migrated(template)
     yield template
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -81,9 +78,7 @@ def empty_sqlite_url(tmp_path: os.PathLike[str]) -> str:
 @pytest.fixture
 def sqlite_url(empty_sqlite_url: str) -> str:
     """A fresh, migrated SQLite archive."""
-    engine = create_archive_engine(empty_sqlite_url)
-    migrate.upgrade(engine)
-    engine.dispose()
+    migrated(empty_sqlite_url)
     return empty_sqlite_url
 
 
@@ -101,9 +96,7 @@ def second_db_url(
     """Another fresh archive of the same kind as ``db_url``, to compare a run against."""
     if db_url.startswith("sqlite"):
         url = f"sqlite:///{os.path.join(tmp_path, 'second.db')}"
-        engine = create_archive_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
+        migrated(url)
         yield url
         return
     template: URL = request.getfixturevalue("postgres_template")

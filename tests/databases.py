@@ -1,4 +1,5 @@
-"""Scratch PostgreSQL databases for tests: made on the tests' server, dropped after."""
+"""Test databases: migrated archives, and scratch PostgreSQL databases made on the tests'
+server and dropped after."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
+from storage import migrate
+from storage.engine import create_archive_engine
+
 _databases = itertools.count(1)
+
+
+def migrated(url: str | URL) -> None:
+    """Build the archive's schema at *url* with the migrations, as users' archives get it."""
+    engine = create_archive_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
 
 
 def scratch_postgres(

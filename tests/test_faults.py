@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL, make_url
 
-from storage import Archive, NotFound, migrate
-from storage.engine import create_archive_engine, sqlite_path
+from storage import Archive, NotFound
+from storage.engine import sqlite_path
 from tests.crawling import archiver, crawl, sources_file
 from tests.daemons import runs as daemon_runs
 from tests.daemons import wait_for
-from tests.databases import postgres_tablespace, scratch_postgres
+from tests.databases import migrated, postgres_tablespace, scratch_postgres
 from tests.faults import (
     CrawlProcess,
     TcpProxy,
@@ -192,9 +192,7 @@ def small_disk_db_url(request: pytest.FixtureRequest) -> Iterator[tuple[str, Pat
     with small_disk(64) as disk:
         if request.param == "sqlite":
             url = f"sqlite:///{disk / 'archive.db'}"
-            engine = create_archive_engine(url)
-            migrate.upgrade(engine)
-            engine.dispose()
+            migrated(url)
             yield url, disk
             return
         template: URL = request.getfixturevalue("postgres_template")
