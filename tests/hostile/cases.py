@@ -195,6 +195,9 @@ def page_stream(size: int) -> Handler:
 # --- compression bombs ------------------------------------------------------------------------
 
 
+BOMB_ENCODINGS = ("gzip", "deflate", "br", "zstd")
+
+
 @cache
 def bomb(encoding: str) -> bytes:
     """A gigabyte of zeros, compressed: a megabyte or much less on the wire."""
@@ -237,7 +240,7 @@ def compression_cases() -> list[Case]:
     too_large = frozenset({"rejected:too_large"})
     cases = [
         Case(f"/bomb/{encoding}", "page", too_large, bomb_page(encoding))
-        for encoding in ("gzip", "deflate", "br", "zstd")
+        for encoding in BOMB_ENCODINGS
     ]
     cases.append(
         Case(
@@ -451,6 +454,10 @@ def trap_cases() -> list[Case]:
 
 
 def routes() -> dict[str, Handler]:
+    # The bombs take seconds each to compress: made now, not on the first request, so that
+    # the server answers them well within the crawl's download timeout.
+    for encoding in BOMB_ENCODINGS:
+        bomb(encoding)
     table: dict[str, Handler] = {case.path: case.handler for case in CASES}
     table |= {
         "/calendar/*": calendar,
