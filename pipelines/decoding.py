@@ -38,6 +38,7 @@ BINARY_SIGNATURES = (
     b"\x7fELF",
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 # More NUL bytes than this share of the first 4 KiB: not text in any 8-bit charset.
 NUL_SHARE = 0.05
 
@@ -57,6 +58,12 @@ def looks_binary(body: bytes) -> bool:
         return False  # wide text is full of NULs and is still text
     head = body[:4096]
     return bool(head) and head.count(0) / len(head) > NUL_SHARE
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type header names, if any."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match.group(1).lower() if match else None
 
 
 def declared_charset(body: bytes) -> str | None:

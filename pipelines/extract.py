@@ -1,4 +1,5 @@
-"""ExtractPipeline: article text and metadata, off the event loop, within a hard budget per page."""
+"""ExtractPipeline: each article page decoded and read off the event loop, in a worker process,
+within a hard time budget per page (DESIGN §5)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
 from pipelines.items import EXTRACTED_STAT, Failed, PageItem, Rejected
-from pipelines.shared import Shared
+from pipelines.refcounted import RefCounted
 from pipelines.workers import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
-from storage.content import Content
+from storage import outcomes
+from storage.records import Reading
 
 if TYPE_CHECKING:
     from typing import Self
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-EXTRACT_TARGET = "pipelines.extraction:extract"
-# Named from package metadata so the crawler process never imports trafilatura itself.
-EXTRACTOR = f"trafilatura {version('trafilatura')}"
+# The worker's function (pipelines.extraction.read_page), by name: the crawler process never
+# imports trafilatura itself.
+EXTRACT_TARGET = "pipelines.extraction:read_page"
 
 
 @dataclass(frozen=True)
@@ -43,22 +44,21 @@ def _start_pool(spec: PoolSpec) -> WorkerPool:
 
 
 # One pool of extraction processes for every crawl in this process.
-POOLS: Shared[PoolSpec, WorkerPool] = Shared(_start_pool, WorkerPool.close)
+POOLS: RefCounted[PoolSpec, WorkerPool] = RefCounted(_start_pool, WorkerPool.close)
 
 
 class ExtractPipeline:
-    """Fill ``PageItem.content`` using a pool of killable extraction processes.
+    """Fill ``PageItem.reading`` using a pool of killable extraction processes.
 
     Settings: EXTRACT_ENABLED, EXTRACT_WORKERS (default: CPU count, at most 4),
-    EXTRACT_TIMEOUT (seconds per page, default 10), EXTRACT_MAX_BYTES (pages larger than this
-    are rejected before parsing, default 8 MiB), EXTRACT_MEMORY_LIMIT (bytes of address space per
-    worker, default 2 GiB).
+    EXTRACT_TIMEOUT (seconds per page, default 10), EXTRACT_MEMORY_LIMIT (bytes of address
+    space per worker, default 2 GiB). Pages too large or not HTML never get here
+    (scraper.middlewares.pagefilter).
     """
 
-    def __init__(self, spec: PoolSpec, max_bytes: int, stats: StatsCollector | None = None) -> None:
+    def __init__(self, spec: PoolSpec, stats: StatsCollector | None = None) -> None:
         self.spec = spec
         self.stats = stats
-        self.max_bytes = max_bytes
         self.pool: WorkerPool | None = None
         self._starting = asyncio.Lock()
         # One waiting thread per worker: a page waits for a free worker off the event loop.
@@ -74,7 +74,7 @@ class ExtractPipeline:
             timeout=settings.getfloat("EXTRACT_TIMEOUT", 10.0),
             memory_limit=settings.getint("EXTRACT_MEMORY_LIMIT", 2 * 1024**3) or None,
         )
-        return cls(spec, settings.getint("EXTRACT_MAX_BYTES", 8 * 1024 * 1024), crawler.stats)
+        return cls(spec, crawler.stats)
 
     async def _pool(self) -> WorkerPool:
         """The worker pool, started on first use: a re-check run whose pages all answer 304
@@ -94,22 +94,29 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
-        if len(item.body) > self.max_bytes:
-            raise Rejected("too_large", f"{len(item.body)} bytes > {self.max_bytes}: {item.url}")
         pool = await self._pool()
         if self.stats is not None:
             self.stats.inc_value(EXTRACTED_STAT)
+        page = item.page
         loop = asyncio.get_running_loop()
         try:
-            content = await loop.run_in_executor(self._threads, pool.call, item.text, item.url)
+            read = await loop.run_in_executor(
+                self._threads, pool.call, page.raw, item.content_type, page.url
+            )
         except WorkerTimeout as exc:
-            raise Failed("extract_timeout", f"{exc}: {item.url}") from exc
+            raise Failed("extract_timeout", f"{exc}: {page.url}") from exc
         except WorkerCrashed as exc:
-            raise Failed("extract_crashed", f"{exc}: {item.url}") from exc
+            raise Failed("extract_crashed", f"{exc}: {page.url}") from exc
         except WorkerError as exc:
-            raise Failed("extract_error", f"{exc}: {item.url}") from exc
-        if not isinstance(content, Content):
-            raise Failed("extract_empty", item.url)
-        item.content = content
-        item.extractor = EXTRACTOR
+            raise Failed("extract_error", f"{exc}: {page.url}") from exc
+        if not isinstance(read, Reading):
+            raise _unreadable(read.outcome, f"{read.detail}: {page.url}".lstrip(": "))
+        item.reading = read
         return item
+
+
+def _unreadable(outcome: str, detail: str) -> DropItem:
+    reason = outcome.partition(":")[2]
+    if outcome.startswith(outcomes.REJECTED_PREFIX):
+        return Rejected(reason, detail)
+    return Failed(reason, detail)

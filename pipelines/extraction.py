@@ -1,13 +1,17 @@
 """Article text and metadata from one HTML page: trafilatura plus the page's stated metadata.
 
-Runs inside the extraction worker processes (pipelines.workers), so it is a plain function of
-(html, url) returning picklable data.
+Runs inside the extraction worker processes (pipelines.workers): ``read_page`` is a plain
+function of a page's bytes, Content-Type and URL returning picklable data, so that a worker
+gets a page once and sends back all the pipelines need: the page decoded (pipelines.decoding)
+and read, or why it cannot be.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from importlib.metadata import version
 from typing import Any
 
 import trafilatura
@@ -15,8 +19,13 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
+from pipelines.decoding import NotText, decode_page, header_charset
 from pipelines.metadata import parse_datetime, stated_metadata
+from storage import outcomes
 from storage.content import Content, normalize
+from storage.records import Reading
+
+EXTRACTOR = f"trafilatura {version('trafilatura')}"
 
 # Shared options; the URL is added per page. Comments are not content (DESIGN §4 rule 2).
 # htmldate's extensive search with original_date weighs every date on the page and keeps the
@@ -129,3 +138,23 @@ def extract(html: str, url: str) -> Content | None:
         tags=tuple(dict.fromkeys(t.strip() for t in tags if t and t.strip())),
         image=document.image or None,
     )
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A page that yields no article: its outcome (``rejected:not_text``, ...) and why."""
+
+    outcome: str
+    detail: str = ""
+
+
+def read_page(body: bytes, content_type: str | None, url: str) -> Reading | Unreadable:
+    """Decode and read one article page (DESIGN §5)."""
+    try:
+        html, encoding = decode_page(body, header_charset(content_type))
+    except NotText as exc:
+        return Unreadable(outcomes.rejected("not_text"), str(exc))
+    content = extract(html, url)
+    if content is None:
+        return Unreadable(outcomes.failed("extract_empty"))
+    return Reading(content=content, encoding=encoding, extractor=EXTRACTOR)

@@ -6,12 +6,11 @@ They live here, not in scraper/, because imports flow one way: scraper -> pipeli
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from scrapy.exceptions import DropItem
 
 from storage import outcomes
-from storage.content import Content
+from storage.records import Page, Reading
 
 # Scrapy stats: every outcome is counted under this prefix; every URL requested under the other.
 OUTCOME_STAT = "archive/outcome/"
@@ -21,25 +20,17 @@ EXTRACTED_STAT = "archive/extracted"
 
 @dataclass
 class PageItem:
-    """An article page as downloaded; the extract pipeline fills ``content``, the store pipeline
-    ``outcome``."""
+    """An article page as downloaded (with the Content-Type it came with, for its charset);
+    the extract pipeline fills ``reading``, the store pipeline ``outcome``, the version it
+    stored and what changed."""
 
-    url_key: str
-    url: str
-    aliases: tuple[str, ...]
-    fetched_at: datetime
-    status: int
+    page: Page
+    content_type: str | None = None
     # Not in repr: Scrapy logs dropped and failed items, and a page does not belong in a log.
-    body: bytes = field(repr=False)
-    encoding: str | None
-    text: str = field(repr=False)
-    etag: str | None = None
-    last_modified: str | None = None
-    content: Content | None = field(default=None, repr=False)
-    extractor: str | None = None
+    reading: Reading | None = field(default=None, repr=False)
     outcome: str | None = None
     version: int | None = None
-    changed: tuple[str, ...] = field(default=())
+    changed: tuple[str, ...] = ()
 
 
 @dataclass

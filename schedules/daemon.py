@@ -2,21 +2,21 @@
 
 APScheduler 3 (AsyncIOScheduler) with an in-memory job store rebuilt from the sources file at
 every start: nothing is pickled, and what happened before a restart is read from crawl_runs.
-Each run is a child process (``archiver crawl`` / ``archiver revisit``) with a hard time
-limit. One daemon schedules per archive: a second one waits as a standby and takes over when
-the first one's lock is released, which happens when it exits or dies.
+The daemon makes each run's row, then starts its crawl through a Runner (schedules.runner;
+local child processes by default) with a hard time limit, and closes the run if the crawl
+could not. Runs whose crawl stopped beating are closed as interrupted at start and on every
+revisit tick. One daemon schedules per archive: a second one waits as a standby and takes
+over when the first one's lock is released, which happens when it exits or dies.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import signal
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import Any
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -27,10 +27,9 @@ from apscheduler.events import (
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from schedules import bookkeeping
 from schedules.plan import SourcePlan, needs_catch_up, trigger_for
-from schedules.runner import Child, ChildResult
-from storage import Archive, queries
+from schedules.runner import Crawl, RunEnd, Runner, RunOrder
+from storage import Archive, queries, runs
 from storage.locks import daemon_lock
 from storage.models import utcnow
 
@@ -40,10 +39,6 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DaemonSettings:
     database_url: str
-    # The `archiver` command line that children run, up to the subcommand (with --config),
-    # and their environment.
-    command: tuple[str, ...]
-    child_env: Mapping[str, str]
     sources: tuple[SourcePlan, ...]
     # Hard limit of one run, then the grace period between SIGINT and SIGKILL.
     run_limit: timedelta = timedelta(hours=1)
@@ -58,13 +53,14 @@ class DaemonSettings:
 
 
 class Daemon:
-    def __init__(self, settings: DaemonSettings, *, child_stderr: IO[str] | None = None) -> None:
+    def __init__(self, settings: DaemonSettings, runner: Runner) -> None:
         self.settings = settings
-        self.child_stderr = child_stderr
+        self.runner = runner
         self.archive = Archive(settings.database_url, write=True)
         self.lock = daemon_lock(settings.database_url)
         self.scheduler: AsyncIOScheduler | None = None
-        self.children: set[Child] = set()
+        self.crawls: set[Crawl] = set()
+        self._plans = {plan.name: plan for plan in settings.sources}
         self._stop = asyncio.Event()
 
     # -- life cycle -----------------------------------------------------------------------
@@ -77,7 +73,7 @@ class Daemon:
         try:
             if not await self._lead():
                 return 0
-            closed = await asyncio.to_thread(bookkeeping.close_dead_runs, self.archive)
+            closed = await self._close_stale()
             if closed:
                 logger.warning("closed %d run(s) left open before this start", len(closed))
             self.scheduler = await self._schedule()
@@ -120,15 +116,15 @@ class Daemon:
             # Paused, not shut down yet: shutting down would cancel the running jobs before
             # they record how their runs ended.
             self.scheduler.pause()
-        for child in list(self.children):
-            child.interrupt("shutdown")
+        for crawl in list(self.crawls):
+            crawl.interrupt("shutdown")
         grace = self.settings.grace.total_seconds()
         deadline = asyncio.get_running_loop().time() + grace
-        while self.children and asyncio.get_running_loop().time() < deadline:
+        while self.crawls and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.1)
-        for child in list(self.children):
-            child.kill()
-        while self.children:  # their jobs record what the children left open
+        for crawl in list(self.crawls):
+            crawl.kill()
+        while self.crawls:  # their jobs record what the crawls left open
             await asyncio.sleep(0.05)
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
@@ -185,10 +181,24 @@ class Daemon:
 
     def _last_discovery(self, source: str) -> datetime | None:
         with self.archive.session() as session:
-            return queries.last_complete_discovery(session, source)
+            return runs.last_complete_discovery(session, source)
+
+    async def _close_stale(self) -> list[runs.RunView]:
+        """Close the runs, of any source or none, whose crawl stopped beating."""
+        closed = await asyncio.to_thread(self.archive.close_stale_runs)
+        for run in closed:
+            logger.warning(
+                "run %d (%s, %s) stopped beating at %s, its crawl is gone: interrupted",
+                run.id,
+                run.source or "ad hoc",
+                run.kind,
+                run.heartbeat_at.isoformat(timespec="seconds"),
+            )
+        return closed
 
     async def revisit_due(self) -> None:
         """One revisit run for every source with articles due for a check."""
+        await self._close_stale()
         now = utcnow()
         due = await asyncio.to_thread(self._due_sources, now)
         if due:
@@ -202,56 +212,57 @@ class Daemon:
                 if queries.due_count(session, plan.name, now) > 0
             ]
 
-    async def run_source(self, source: str, kind: str) -> ChildResult | None:
-        """Run one crawl of *source* in a child process and check what it recorded."""
+    async def run_source(self, source: str, kind: str) -> RunEnd | None:
+        """Run one crawl of *source*: make its run, start it, wait for it, check its end."""
         if self._stop.is_set():
             return None
-        command = "crawl" if kind == "discover" else "revisit"
-        child = Child(
-            [*self.settings.command, command, source, "--json"],
-            f"{kind} run of {source}",
-            env=self.settings.child_env,
-            stderr=self.child_stderr,
-        )
-        started = utcnow()
-        await child.start()
-        # Registered until its end is recorded: a shutdown waits for that, not just the exit.
-        self.children.add(child)
+        beat = self._plans[source].heartbeat
+        run_id = await asyncio.to_thread(self.archive.start_run, source, kind, heartbeat=beat)
+        order = RunOrder(run_id, source, kind)
         try:
-            result = await child.finish(
+            crawl = await self.runner.start(order)
+        except Exception as exc:  # the crawl could not even start (no such program, ...)
+            logger.error("%s could not start: %s", order.label, exc)
+            await asyncio.to_thread(self.archive.close_run, run_id, runs.CRASHED)
+            return None
+        # Registered until its end is recorded: a shutdown waits for that, not just the exit.
+        self.crawls.add(crawl)
+        try:
+            end = await crawl.wait(
                 self.settings.run_limit.total_seconds(), self.settings.grace.total_seconds()
             )
-            await asyncio.to_thread(self._record, child, result, started)
+            await asyncio.to_thread(self._record, order, end)
         finally:
-            self.children.discard(child)
-        return result
+            self.crawls.discard(crawl)
+        return end
 
-    def _record(self, child: Child, result: ChildResult, started: datetime) -> None:
-        reason = "killed" if result.killed else result.stopped or "crashed"
-        runs = bookkeeping.close_runs_of(self.archive, result.pid, started, reason)
-        if not runs:
+    def _record(self, order: RunOrder, end: RunEnd) -> None:
+        """Close the run if its crawl did not, and log how it ended."""
+        reason = runs.KILLED if end.killed else end.stopped or runs.CRASHED
+        self.archive.close_run(order.run_id, reason)  # a no-op when the crawl closed it
+        final = self.archive.run(order.run_id)
+        if not final.claimed:
             logger.error(
-                "%s exited with code %d without recording a run", child.label, result.returncode
-            )
-            return
-        summary = _summary(result.stdout)
-        for run in runs:
-            with self.archive.session() as session:
-                final = queries.run(session, run.id)
-            logger.info(
-                "%s: run %d %s in %.1f s%s",
-                child.label,
+                "%s %s before its crawl started (run %d: %s)",
+                order.label,
+                end.detail,
                 final.id,
                 final.finish_reason,
-                result.seconds,
-                f" ({summary})" if summary else "",
             )
+            return
+        summary = _summary(end.summary)
+        logger.info(
+            "%s: run %d %s in %.1f s%s",
+            order.label,
+            final.id,
+            final.finish_reason,
+            end.seconds,
+            f" ({summary})" if summary else "",
+        )
 
 
-def _summary(stdout: str) -> str:
-    try:
-        data: dict[str, Any] = json.loads(stdout)
-    except ValueError:
+def _summary(data: dict[str, Any] | None) -> str:
+    if not data:
         return ""
     keys = ("articles_new", "versions_new", "unchanged", "not_modified")
     parts = [f"{key} {data.get(key, 0)}" for key in keys]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.base import BaseTrigger
 
 from schedules.triggers import parse_schedule
+from storage.runs import DEFAULT_HEARTBEAT
 
 # Jitter: a tenth of the interval between runs, at most this many seconds.
 MAX_JITTER = 60.0
@@ -21,10 +22,12 @@ MAX_JITTER = 60.0
 
 @dataclass(frozen=True)
 class SourcePlan:
-    """A source as the scheduler sees it: its name and its `schedule` (None: never by itself)."""
+    """A source as the scheduler sees it: its name, its `schedule` (None: never by itself),
+    and how often its crawls beat (its ARCHIVE_HEARTBEAT), which its runs are made with."""
 
     name: str
     schedule: str | None
+    heartbeat: float = DEFAULT_HEARTBEAT
 
 
 def period(trigger: BaseTrigger, now: datetime) -> timedelta | None:

@@ -1,130 +1,67 @@
-"""Each run is a child process with a hard time limit (DESIGN §2).
+"""How the daemon starts runs: one small interface, whatever runs the crawls (DESIGN §1, §8).
 
-Twisted's reactor cannot be restarted in one process, and a child keeps a crash, a leak or a
-hung crawl away from the daemon. Past its limit a child gets SIGINT (Scrapy then closes the
-crawl and records it), and past a grace period SIGKILL. A child started here dies with the
-daemon (see ``die_with_parent``): a daemon killed with SIGKILL leaves no orphan crawl holding
-its source's lock, and its run is found open and closed as interrupted at the next start.
+The daemon makes a run's row first (storage.runs), then asks a Runner to start the crawl of
+it; the crawl records into that row, and its end is read from there, not from the runner.
+Local child processes (schedules.local) are one Runner; crawl nodes are another, behind the
+same interface, without the scheduling code knowing which.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ctypes
-import logging
-import os
-import signal
-import sys
-import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO
-
-logger = logging.getLogger(__name__)
-
-# Set in a child's environment: the parent's pid, which the child watches for (below).
-PARENT_ENV = "ARCHIVER_PARENT_PID"
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """In a child started by the daemon: be killed when the daemon dies (Linux)."""
-    parent = os.environ.get(PARENT_ENV)
-    if not parent or not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != int(parent):  # the parent died before prctl took effect
-        os._exit(1)
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
-class ChildResult:
-    pid: int
-    returncode: int
-    stdout: str
-    seconds: float
-    # Stopped by the daemon: "time_limit" or "shutdown"; None when it ended by itself.
-    stopped: str | None
-    # Still alive after the grace period: killed with SIGKILL.
-    killed: bool
+class RunOrder:
+    """Crawl source *source* (a ``discover`` or ``revisit`` run) into run *run_id*."""
 
-
-class Child:
-    """One run: ``await child.start()``, then ``await child.finish(limit, grace)``."""
-
-    def __init__(
-        self,
-        argv: list[str],
-        label: str,
-        *,
-        env: Mapping[str, str] | None = None,
-        stderr: IO[str] | None = None,
-    ) -> None:
-        self.argv = argv
-        self.label = label
-        self.env = {**(env or os.environ), PARENT_ENV: str(os.getpid())}
-        self.stderr = stderr
-        self.process: asyncio.subprocess.Process | None = None
-        self.stopped: str | None = None
-        self._started = 0.0
+    run_id: int
+    source: str
+    kind: str
 
     @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
+    def label(self) -> str:
+        return f"{self.kind} run of {self.source}"
 
-    async def start(self) -> None:
-        self._started = time.monotonic()
-        self.process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=self.stderr,
-            env=self.env,
-        )
 
-    def kill(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
+@dataclass(frozen=True)
+class RunEnd:
+    """How a crawl ended, as its runner saw it."""
+
+    seconds: float
+    # What the runner saw, for the log: "exited with code 1", "was killed", ...
+    detail: str
+    # Whether the crawl ended well as far as the runner can tell (a crawl's own outcome is
+    # in its run: a crawl whose every page failed still ends well here).
+    ok: bool
+    # Stopped by the daemon: "time_limit" or "shutdown"; None when it ended by itself.
+    stopped: str | None = None
+    # Still going after the grace period, so killed.
+    killed: bool = False
+    # The crawl's own summary, when it gave one (``archiver crawl --json``).
+    summary: dict[str, Any] | None = None
+
+
+class Crawl(Protocol):
+    """A crawl a runner started."""
+
+    order: RunOrder
+
+    async def wait(self, limit: float, grace: float) -> RunEnd:
+        """Wait for the end: asked to stop after *limit* seconds, killed *grace* seconds on."""
+        ...
 
     def interrupt(self, why: str) -> None:
-        """Ask the run to stop (SIGINT: Scrapy closes the crawl and records it)."""
-        if self.process is not None and self.process.returncode is None:
-            self.stopped = self.stopped or why
-            self.process.send_signal(signal.SIGINT)
+        """Ask the crawl to stop now (it closes its run itself); *why* goes to RunEnd.stopped."""
+        ...
 
-    async def finish(self, limit: float, grace: float) -> ChildResult:
-        """Wait for the run: SIGINT after *limit* seconds, SIGKILL *grace* seconds later."""
-        process = self.process
-        assert process is not None
-        assert process.stdout is not None
-        output = asyncio.ensure_future(process.stdout.read())
-        try:
-            await asyncio.wait_for(process.wait(), limit)
-        except TimeoutError:
-            logger.warning("%s ran past its limit of %.0f s: stopping it", self.label, limit)
-            self.interrupt("time_limit")
-        killed = await self.wait_or_kill(grace)
-        stdout = (await output).decode("utf-8", "replace")
-        return ChildResult(
-            pid=process.pid,
-            returncode=process.returncode if process.returncode is not None else -9,
-            stdout=stdout,
-            seconds=time.monotonic() - self._started,
-            stopped=self.stopped,
-            killed=killed,
-        )
+    def kill(self) -> None:
+        """Stop the crawl at once (its run is closed by whoever waits for it)."""
+        ...
 
-    async def wait_or_kill(self, grace: float) -> bool:
-        """Wait up to *grace* seconds for the process to end, then kill it; True if killed."""
-        process = self.process
-        assert process is not None
-        try:
-            await asyncio.wait_for(process.wait(), grace)
-        except TimeoutError:
-            logger.error("%s did not stop within %.0f s: killing it", self.label, grace)
-            process.kill()
-            await process.wait()
-            return True
-        return False
+
+class Runner(Protocol):
+    async def start(self, order: RunOrder) -> Crawl:
+        """Start the crawl of *order*; raise when it cannot be started at all."""
+        ...

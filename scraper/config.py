@@ -26,6 +26,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -81,7 +82,7 @@ class Source:
     allowed_hosts: tuple[str, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
-    @property
+    @cached_property
     def ladder(self) -> Ladder:
         return Ladder.parse(self.revisit, self.revisit_stop)
 
@@ -89,7 +90,21 @@ class Source:
     def urls(self) -> tuple[str, ...]:
         return self.feeds + self.sitemaps + self.start_urls
 
-    @property
+    @cached_property
+    def crawl_settings(self) -> Mapping[str, Any]:
+        """The Scrapy settings a crawl of this source runs with, over the project's own: the
+        source's ``settings``, its revisit ladder, its name and fingerprint."""
+        return MappingProxyType(
+            {
+                **self.settings,
+                "ARCHIVE_SOURCE": self.name,
+                "ARCHIVE_SOURCE_FINGERPRINT": self.fingerprint(),
+                "ARCHIVE_REVISIT": list(self.revisit),
+                "ARCHIVE_REVISIT_STOP": self.revisit_stop,
+            }
+        )
+
+    @cached_property
     def hosts(self) -> frozenset[str]:
         """Host names the source may fetch from: those of its configured URLs and its
         allowed_hosts (ports ignored, like Scrapy's)."""

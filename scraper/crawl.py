@@ -1,7 +1,8 @@
-"""Run crawls in this process: what ``archiver crawl`` and ``archiver fetch`` do.
+"""Run crawls in this process: what ``archiver crawl``, ``revisit`` and ``fetch`` do.
 
 The Twisted reactor cannot be restarted, so one call per process; the daemon starts each run as
-a child process running ``archiver crawl``, which lands here.
+a child process running ``archiver crawl``, which lands here. The caller has made each crawl's
+run already (storage.runs) and hands its id to the crawl in ARCHIVE_RUN_ID.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from pipelines.store import STORAGE_ERROR_STAT
-from scraper.config import Config
+from scraper.config import Config, Source
 from scraper.spiders.archive import ArchiveSpider
+from storage.runs import DEFAULT_HEARTBEAT
 
 
 def crawl_settings(
@@ -33,19 +35,41 @@ def crawl_settings(
     return settings
 
 
+def source_settings(settings: Settings, source: Source | None) -> Settings:
+    """*settings* as a crawl of *source* sees them: the source's own under the command line's
+    (the spider applies the same when it opens)."""
+    effective = settings.copy()
+    if source is not None:
+        effective.setdict(dict(source.crawl_settings), priority="spider")
+    return effective
+
+
+def heartbeat(settings: Settings) -> float:
+    """Seconds between a crawl's progress saves (the run recorder's ARCHIVE_HEARTBEAT)."""
+    return settings.getfloat("ARCHIVE_HEARTBEAT", DEFAULT_HEARTBEAT)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One crawl to run: the run made for it, and the spider's arguments."""
+
+    run_id: int
+    arguments: Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class CrawlResult:
-    """What one crawl of ``run_crawls`` left: its run (None if it never started) and, if
-    the archive database stopped it, the database's error."""
+    """How one crawl of ``run_crawls`` went: its run, and the archive database's error if
+    that stopped it."""
 
-    run_id: int | None
+    run_id: int
     storage_error: str | None = None
 
 
 def run_crawls(
-    settings: Settings, jobs: Sequence[Mapping[str, Any]], *, quiet: bool = False
+    settings: Settings, jobs: Sequence[Job], *, quiet: bool = False
 ) -> list[CrawlResult]:
-    """Run one ArchiveSpider per job (its spider arguments) at once.
+    """Run one ArchiveSpider per job at once, in this process.
 
     *quiet* keeps Scrapy's own INFO chatter out of the log but for its progress lines.
     """
@@ -59,16 +83,15 @@ def run_crawls(
     crawlers = []
     for job in jobs:
         crawler = process.create_crawler(ArchiveSpider)
-        process.crawl(crawler, **job)
+        crawler.settings.set("ARCHIVE_RUN_ID", job.run_id, priority="cmdline")
+        process.crawl(crawler, **job.arguments)
         crawlers.append(crawler)
     process.start()
     results = []
-    for crawler in crawlers:
+    for job, crawler in zip(jobs, crawlers, strict=True):
         try:
             stats = crawler.stats.get_stats() if crawler.stats else {}
         except RuntimeError:  # the crawl never started: no stats collector was made
             stats = {}
-        run_id = stats.get("archive/run_id")
-        error = stats.get(STORAGE_ERROR_STAT)
-        results.append(CrawlResult(int(run_id) if run_id is not None else None, error))
+        results.append(CrawlResult(job.run_id, stats.get(STORAGE_ERROR_STAT)))
     return results

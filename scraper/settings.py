@@ -1,7 +1,9 @@
 """Scrapy settings of the archive crawler: polite and hardened by default (DESIGN §6).
 
 A source may override any of these for itself (``settings = {...}`` in the sources file), and
-``-s NAME=VALUE`` overrides both on the command line.
+``-s NAME=VALUE`` overrides both on the command line. The archive's own settings (ARCHIVE_*,
+EXTRACT_*, RETRY_AFTER_*) have their defaults in the component that reads them, and are listed
+in its docstring.
 """
 
 from importlib.metadata import version
@@ -31,7 +33,6 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 # 429 and 503 with Retry-After wait as asked (RetryAfterMiddleware), up to RETRY_AFTER_MAX.
-RETRY_AFTER_MAX = 120.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # Hardening: limits on everything that comes from the web.
@@ -45,9 +46,9 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
-# Whole-crawl safety net against traps; depth is limited per source (max_depth).
+# Against traps: depth is limited per source (max_depth), requests per host by
+# ARCHIVE_MAX_REQUESTS_PER_HOST (the spider's).
 CLOSESPIDER_TIMEOUT = 0
-ARCHIVE_MAX_REQUESTS_PER_HOST = 20_000
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0
@@ -62,14 +63,18 @@ DOWNLOADER_MIDDLEWARES = {
     # Before RetryMiddleware (550) sees the response: waits as long as the server asks.
     "scraper.middlewares.retryafter.RetryAfterMiddleware": 560,
 }
+SPIDER_MIDDLEWARES = {
+    # After HttpErrorMiddleware (50): what is left is a page the spider may parse, or not.
+    "scraper.middlewares.pagefilter.PageFilterMiddleware": 60,
+}
 EXTENSIONS = {
+    # The ledger before the run recorder: what is open at the close is counted before the
+    # recorder saves the final counts (signal handlers run in the order components are made).
+    "scraper.extensions.outcomes.OutcomeLedger": 10,
+    "scraper.extensions.runrecorder.RunRecorder": 20,
     "scraper.extensions.crawldelay.RobotsCrawlDelay": 100,
 }
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.store.StorePipeline": 800,
 }
-
-# Extraction (pipelines.extract): seconds per page, pages larger than this are not parsed.
-EXTRACT_TIMEOUT = 10.0
-EXTRACT_MAX_BYTES = 8 * 1024 * 1024

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import diff, export, migrate, queries, search
+from storage import diff, export, migrate, queries, runs, search
 from storage.engine import create_archive_engine, first_line, redact, sqlite_path
 from storage.errors import ArchiveError, NotFound
 
@@ -142,9 +142,26 @@ class Archive:
         with self.session() as session:
             return queries.stats(session)
 
-    def run(self, run_id: int) -> queries.RunView:
+    def run(self, run_id: int) -> runs.RunView:
         with self.session() as session:
-            return queries.run(session, run_id)
+            return runs.run(session, run_id)
+
+    def start_run(
+        self, source: str | None, kind: str, *, heartbeat: float = runs.DEFAULT_HEARTBEAT
+    ) -> int:
+        """Make the row of a run about to start, for its crawl to claim (storage.runs)."""
+        with self.session() as session:
+            return runs.start_run(session, source=source, kind=kind, heartbeat=heartbeat)
+
+    def close_run(self, run_id: int, reason: str) -> bool:
+        """Close a run its crawl left open; False when it was closed already."""
+        with self.session() as session:
+            return runs.close_run(session, run_id, reason)
+
+    def close_stale_runs(self, source: str | None = None) -> list[runs.RunView]:
+        """Close, as interrupted, the runs (of *source*) whose crawl stopped beating."""
+        with self.session() as session:
+            return runs.close_stale_runs(session, source=source)
 
     def check_schema(self) -> None:
         """Raise ArchiveError when the models and the migrations disagree."""

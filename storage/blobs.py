@@ -8,8 +8,8 @@ import sys
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.insert_ignore import insert_ignore
 from storage.models import HtmlBlob, utcnow
-from storage.upsert import insert_ignore
 
 if sys.version_info >= (3, 14):
     from compression import zstd

@@ -12,12 +12,15 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
-
-# The fields whose normalised text defines a version, in hashing order.
-VERSION_FIELDS = ("title", "author", "text")
+from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Field metadata: the field is part of what defines a version (its normalised text is hashed),
+# or a diff reports its changes although it cannot make a version of its own.
+IDENTITY = {"identity": True, "compared": True}
+COMPARED = {"compared": True}
 
 
 def normalize(value: str | None) -> str:
@@ -27,24 +30,48 @@ def normalize(value: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
-@dataclass(frozen=True)
-class Content:
+@dataclass(frozen=True, kw_only=True)
+class ContentFields:
+    """What an extraction reads off a page: the one declaration of a version's fields.
+
+    The order is the order of the exports' columns. Views, exports and diffs are made from
+    this list (``CONTENT_FIELDS``, ``VERSION_FIELDS``, ``COMPARED_FIELDS``), never by hand.
+    """
+
+    title: str | None = field(default=None, metadata=IDENTITY)
+    author: str | None = field(default=None, metadata=IDENTITY)
+    published_at: datetime | None = field(default=None, metadata=COMPARED)
+    modified_at: datetime | None = field(default=None, metadata=COMPARED)
+    language: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    text: str = field(metadata=IDENTITY)
+
+
+CONTENT_FIELDS = tuple(f.name for f in dataclass_fields(ContentFields))
+# The fields whose normalised text defines a version, in hashing order (which never changes:
+# stored hashes depend on it).
+VERSION_FIELDS = tuple(
+    f.name for f in dataclass_fields(ContentFields) if f.metadata.get("identity")
+)
+# The fields a diff compares (the body, "text", is compared word by word on its own).
+COMPARED_FIELDS = tuple(
+    f.name
+    for f in dataclass_fields(ContentFields)
+    if f.metadata.get("compared") and f.name != "text"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Content(ContentFields):
     """An article as extracted from one fetch.
 
     Its hash and simhash are computed when it is made, which is in the extraction workers
     during a crawl, so the single writer thread does not spend its time on them.
     """
 
-    title: str | None
-    author: str | None
-    text: str
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    language: str | None = None
-    description: str | None = None
-    site_name: str | None = None
-    tags: tuple[str, ...] = ()
-    image: str | None = None
     content_hash: str = field(init=False)
     simhash: int = field(init=False)
 
@@ -54,6 +81,24 @@ class Content:
 
     def version_fields(self) -> dict[str, str]:
         return {name: normalize(getattr(self, name)) for name in VERSION_FIELDS}
+
+    def columns(self) -> dict[str, Any]:
+        """The content as the versions table stores it (lists as lists)."""
+        values = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        return values | {"tags": list(self.tags)}
+
+
+def content_values(row: Any) -> dict[str, Any]:
+    """The content fields of *row* (a stored version, a result row), tags as a tuple."""
+    values = {name: getattr(row, name) for name in CONTENT_FIELDS}
+    return values | {"tags": tuple(values["tags"] or ())}
+
+
+def jsonable(value: Any) -> Any:
+    """A field's value as JSON holds it: times in ISO 8601, tuples as lists."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
 
 
 def content_hash(fields: Mapping[str, str | None]) -> str:

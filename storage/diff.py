@@ -16,11 +16,10 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
+from storage.content import COMPARED_FIELDS
 from storage.queries import VersionView
 
 Op = Literal["equal", "insert", "delete", "replace"]
-# Fields other than the body whose changes a diff reports.
-FIELDS = ("title", "author", "published_at", "modified_at")
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
@@ -102,7 +101,7 @@ def _field(view: VersionView, name: str) -> str | None:
 def diff_versions(old: VersionView, new: VersionView) -> Diff:
     changes = tuple(
         FieldChange(name, _field(old, name), _field(new, name))
-        for name in FIELDS
+        for name in COMPARED_FIELDS
         if _field(old, name) != _field(new, name)
     )
     return Diff(new.url, old, new, changes, diff_text(old.text, new.text))

@@ -22,11 +22,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storage.blobs import decompress
+from storage.content import CONTENT_FIELDS, jsonable
 from storage.models import Article, HtmlBlob, Source, Version
 
 Format = Literal["jsonl", "csv", "warc"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv", "warc")
-# Every field of a version, in export order.
+# Every field of a version, in export order: where it is, then what it says, then how it
+# was read.
 FIELDS = (
     "url",
     "url_key",
@@ -34,16 +36,7 @@ FIELDS = (
     "version",
     "first_seen_at",
     "content_hash",
-    "title",
-    "author",
-    "published_at",
-    "modified_at",
-    "language",
-    "description",
-    "site_name",
-    "tags",
-    "image",
-    "text",
+    *CONTENT_FIELDS,
     "changed",
     "simhash",
     "extractor",
@@ -70,16 +63,7 @@ def rows(
         Version.number.label("version"),
         Version.first_seen_at,
         Version.content_hash,
-        Version.title,
-        Version.author,
-        Version.published_at,
-        Version.modified_at,
-        Version.language,
-        Version.description,
-        Version.site_name,
-        Version.tags,
-        Version.image,
-        Version.text,
+        *(getattr(Version, name) for name in CONTENT_FIELDS),
         Version.changed,
         Version.simhash,
         Version.extractor,
@@ -116,14 +100,10 @@ def rows(
         yield data
 
 
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
 def write_jsonl(versions: Iterator[dict[str, Any]], out: IO[str]) -> int:
     count = 0
     for version in versions:
-        record = {name: _jsonable(version[name]) for name in FIELDS}
+        record = {name: jsonable(version[name]) for name in FIELDS}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
@@ -134,7 +114,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
-    return str(_jsonable(value))
+    return str(jsonable(value))
 
 
 def write_csv(versions: Iterator[dict[str, Any]], out: IO[str]) -> int:
@@ -173,7 +153,7 @@ def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
             warc_headers_dict={"WARC-Date": date},
         )
         writer.write_record(response)
-        fields = {name: _jsonable(version[name]) for name in FIELDS}
+        fields = {name: jsonable(version[name]) for name in FIELDS}
         metadata = writer.create_warc_record(
             version["fetched_url"],
             "metadata",

@@ -28,8 +28,8 @@ def _signed32(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-class RunLock:
-    """``RunLock(url, "source-ledger").acquire()`` is True for one holder at a time."""
+class NamedLock:
+    """``NamedLock(url, "source-riverside").acquire()`` is True for one holder at a time."""
 
     def __init__(self, database_url: str, name: str) -> None:
         self.database_url = database_url
@@ -93,18 +93,18 @@ class RunLock:
             engine.dispose()
             self._connection = None
 
-    def __enter__(self) -> RunLock:
+    def __enter__(self) -> NamedLock:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
 
 
-def source_lock(database_url: str, source: str) -> RunLock:
+def source_lock(database_url: str, source: str) -> NamedLock:
     """The lock a crawl of *source* holds for its whole run (discovery or revisit)."""
-    return RunLock(database_url, f"source-{source}")
+    return NamedLock(database_url, f"source-{source}")
 
 
-def daemon_lock(database_url: str) -> RunLock:
+def daemon_lock(database_url: str) -> NamedLock:
     """The lock the scheduling daemon holds: one leader per archive."""
-    return RunLock(database_url, "daemon")
+    return NamedLock(database_url, "daemon")

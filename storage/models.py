@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -189,8 +190,11 @@ class CrawlRun(Base):
     kind: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[Timestamp]
     heartbeat_at: Mapped[Timestamp]
+    # Seconds between the crawl's heartbeats: the run is stale after a few missed ones.
+    heartbeat_every: Mapped[float] = mapped_column(Float, server_default="30")
     finished_at: Mapped[datetime | None]
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any]]
+    # Where the crawl runs: set when it claims the run (0 and "" until then).
     pid: Mapped[int]
     host: Mapped[str] = mapped_column(String(255))

@@ -9,30 +9,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.content import CONTENT_FIELDS, ContentFields, content_values, jsonable
 from storage.errors import NotFound
 from storage.models import Article, ArticleURL, Check, CrawlRun, Source, Version
 from storage.urls import BadURL, url_key
 
 
-@dataclass(frozen=True)
-class VersionView:
-    """One version of an article, as the API and the command line return it."""
+@dataclass(frozen=True, kw_only=True)
+class VersionView(ContentFields):
+    """One version of an article, as the API and the command line return it: its content
+    fields (storage.content) and where and when it was seen."""
 
     url: str
     number: int
     versions: int
     first_seen_at: datetime
     content_hash: str
-    title: str | None
-    author: str | None
-    published_at: datetime | None
-    modified_at: datetime | None
-    language: str | None
-    description: str | None
-    site_name: str | None
-    tags: tuple[str, ...]
-    image: str | None
-    text: str
     changed: tuple[str, ...]
     extractor: str
     fetched_url: str
@@ -40,23 +32,15 @@ class VersionView:
 
     def as_json(self) -> dict[str, Any]:
         """The ``show --json`` contract, plus the other stored fields."""
+        content = {name: jsonable(getattr(self, name)) for name in CONTENT_FIELDS}
         return {
             "url": self.url,
             "version": self.number,
             "versions": self.versions,
-            "title": self.title,
-            "author": self.author,
-            "published_at": _iso(self.published_at),
-            "modified_at": _iso(self.modified_at),
-            "text": self.text,
+            **content,
             "first_seen_at": _iso(self.first_seen_at),
             "content_hash": self.content_hash,
             "changed": list(self.changed),
-            "language": self.language,
-            "description": self.description,
-            "site_name": self.site_name,
-            "tags": list(self.tags),
-            "image": self.image,
             "extractor": self.extractor,
             "fetched_url": self.fetched_url,
         }
@@ -103,16 +87,7 @@ def _view(article: Article, version: Version, count: int) -> VersionView:
         versions=count,
         first_seen_at=version.first_seen_at,
         content_hash=version.content_hash,
-        title=version.title,
-        author=version.author,
-        published_at=version.published_at,
-        modified_at=version.modified_at,
-        language=version.language,
-        description=version.description,
-        site_name=version.site_name,
-        tags=tuple(version.tags),
-        image=version.image,
-        text=version.text,
+        **content_values(version),
         changed=tuple(version.changed),
         extractor=version.extractor,
         fetched_url=version.url,
@@ -176,44 +151,6 @@ def stats(session: Session) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class RunView:
-    id: int
-    source: str | None
-    kind: str
-    started_at: datetime
-    finished_at: datetime | None
-    finish_reason: str | None
-    stats: dict[str, Any]
-    pid: int
-    host: str
-    heartbeat_at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "source": self.source,
-            "kind": self.kind,
-            "started_at": _iso(self.started_at),
-            "finished_at": _iso(self.finished_at),
-            "finish_reason": self.finish_reason,
-            "stats": self.stats,
-            "pid": self.pid,
-            "host": self.host,
-        }
-
-
-def run(session: Session, run_id: int) -> RunView:
-    row = session.execute(
-        select(CrawlRun, Source.name)
-        .outerjoin(Source, Source.id == CrawlRun.source_id)
-        .where(CrawlRun.id == run_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"no crawl run {run_id}")
-    return _run_view(*row)
-
-
-@dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to re-check an article cheaply."""
 
@@ -269,63 +206,6 @@ def article_count(session: Session, source: str) -> int:
         )
         or 0
     )
-
-
-def _run_view(crawl_run: CrawlRun, source: str | None) -> RunView:
-    return RunView(
-        id=crawl_run.id,
-        source=source,
-        kind=crawl_run.kind,
-        started_at=crawl_run.started_at,
-        finished_at=crawl_run.finished_at,
-        finish_reason=crawl_run.finish_reason,
-        stats=dict(crawl_run.stats),
-        pid=crawl_run.pid,
-        host=crawl_run.host,
-        heartbeat_at=crawl_run.heartbeat_at,
-    )
-
-
-def last_complete_discovery(session: Session, source: str) -> datetime | None:
-    """When the last discovery run of *source* that ran to its end started.
-
-    Runs that were interrupted, killed, stopped or found the source busy do not count: after
-    them the source still needs a complete run.
-    """
-    complete = runs(session, source=source, kind="discover", finished_as="finished", limit=1)
-    return complete[0].started_at if complete else None
-
-
-def runs(
-    session: Session,
-    *,
-    source: str | None = None,
-    kind: str | None = None,
-    unfinished: bool = False,
-    pid: int | None = None,
-    host: str | None = None,
-    since: datetime | None = None,
-    finished_as: str | None = None,
-    limit: int | None = 20,
-) -> list[RunView]:
-    """Crawl runs, newest first."""
-    query = select(CrawlRun, Source.name).outerjoin(Source, Source.id == CrawlRun.source_id)
-    if source is not None:
-        query = query.where(Source.name == source)
-    if kind is not None:
-        query = query.where(CrawlRun.kind == kind)
-    if unfinished:
-        query = query.where(CrawlRun.finished_at.is_(None))
-    if pid is not None:
-        query = query.where(CrawlRun.pid == pid, CrawlRun.host == host)
-    if since is not None:
-        query = query.where(CrawlRun.started_at >= since)
-    if finished_as is not None:
-        query = query.where(CrawlRun.finish_reason == finished_as)
-    query = query.order_by(CrawlRun.id.desc())
-    if limit is not None:
-        query = query.limit(limit)
-    return [_run_view(crawl_run, name) for crawl_run, name in session.execute(query)]
 
 
 @dataclass(frozen=True)

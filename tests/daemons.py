@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from storage import Archive, queries
-from storage.queries import RunView
+from storage import Archive
+from storage import runs as run_log
+from storage.runs import RunView
 from tests.crawling import PROJECT
 
 
@@ -65,4 +66,4 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float = 60.0) -> Non
 def runs(db_url: str, source: str | None = None) -> list[RunView]:
     """Every crawl run, oldest first."""
     with Archive(db_url) as archive, archive.session() as session:
-        return list(reversed(queries.runs(session, source=source, limit=None)))
+        return list(reversed(run_log.runs(session, source=source, limit=None)))

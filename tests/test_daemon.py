@@ -34,8 +34,13 @@ def finished(db_url: str, source: str, reason: str = "finished", kind: str = "di
     return sum(1 for r in runs(db_url, source) if r.finish_reason == reason and r.kind == kind)
 
 
+def stale(db_url: str, source: str) -> bool:
+    return any(r.state() == "stale" for r in runs(db_url, source))
+
+
 def running(db_url: str, source: str) -> bool:
-    return any(r.finished_at is None for r in runs(db_url, source))
+    """Whether a crawl of *source* is going (its run made, and claimed by the crawl)."""
+    return any(r.state() == "running" for r in runs(db_url, source))
 
 
 def test_the_daemon_runs_sources_on_schedule_and_revisits_catch_edits(
@@ -107,6 +112,8 @@ def test_kill_9_mid_run_then_restart_catches_up_once_and_doubles_nothing(
         first.signal(signal.SIGKILL)
         first.wait(timeout=10)
     assert running(db_url, "slow")  # left open: nobody could close it
+    # Its crawl died with the daemon: once its heartbeat is a few beats old it is stale.
+    wait_for("the killed run to go stale", lambda: stale(db_url, "slow"), timeout=30)
     site.hang("/", 0)
     with daemon(config, db_url, tmp_path / "second.log") as second:
         wait_for("the catch-up run", lambda: finished(db_url, "slow") == 1, timeout=90)
@@ -159,10 +166,15 @@ def test_a_crashing_or_hanging_source_does_not_stop_the_others(
     stuck = SLOW.format(base=site.base_url, fast=FAST).replace('"slow"', '"stuck"')
     config.write_text(good.read_text() + broken + stuck)
     site.hang("/", 120)
-    options = ("--run-limit", "5s", "--grace", "2s")
+    # Long enough for the good crawl (about 7 s alone on two cores, with the others beside it).
+    options = ("--run-limit", "20s", "--grace", "2s")
     with daemon(config, db_url, tmp_path / "daemon.log", *options) as process:
         wait_for("the good source's run", lambda: finished(db_url, "good") == 1, timeout=90)
-        wait_for("the stuck run to be stopped", lambda: not running(db_url, "stuck"), timeout=30)
+        wait_for(
+            "the stuck run to be stopped",
+            lambda: all(r.finished_at is not None for r in runs(db_url, "stuck")),
+            timeout=30,
+        )
         wait_for("the crash to be logged", lambda: "run of broken exited" in process.text())
         process.signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0

@@ -9,7 +9,7 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from scraper.ledger import RequestRejected
+from scraper.extensions.outcomes import RequestRejected
 from scraper.middlewares.offsite import SourceOffsiteMiddleware
 
 

@@ -22,7 +22,8 @@ from storage.blobs import get_blob
 from storage.content import Content, normalize
 from storage.export import FIELDS, rows
 from storage.models import utcnow
-from storage.store import Fetch, store_fetch
+from storage.records import Page, Reading
+from storage.store import store_fetch
 from storage.writer import Writer
 from tests.crawling import archiver, crawl, sources_file
 from tests.site import NewsSite
@@ -197,17 +198,15 @@ def _store_tricky(db_url: str) -> None:
     writer = Writer(db_url)
     writer.call(
         store_fetch,
-        Fetch(
+        Page(
             url_key="https://example.org/tricky",
             url="https://example.org/tricky",
             aliases=(),
             fetched_at=utcnow(),
             status=200,
             raw="<html><body><p>Zoë “tricky”</p></body></html>".encode(),
-            encoding="utf-8",
-            content=TRICKY,
-            extractor="test",
         ),
+        Reading(content=TRICKY, encoding="utf-8", extractor="test"),
     )
     writer.close()
 

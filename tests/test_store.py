@@ -18,7 +18,9 @@ from storage import Archive, NotFound
 from storage.blobs import get_blob
 from storage.content import Content
 from storage.models import Article, Check, HtmlBlob, Version
-from storage.store import Fetch, ensure_source, store_fetch
+from storage.records import Page, Reading
+from storage.runs import ensure_source
+from storage.store import store_fetch
 from storage.writer import Writer
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -33,18 +35,17 @@ def fetch(
     url: str = URL,
     aliases: tuple[str, ...] = (),
     raw: bytes | None = None,
-) -> Fetch:
-    return Fetch(
+) -> tuple[Page, Reading]:
+    page = Page(
         url_key=url,
         url=url,
         aliases=aliases,
         fetched_at=T0 + timedelta(hours=hours),
         status=200,
         raw=raw if raw is not None else f"<html>{title}{text}</html>".encode(),
-        encoding="utf-8",
-        content=Content(title=title, author="Ann Writer", text=text),
-        extractor="test",
     )
+    content = Content(title=title, author="Ann Writer", text=text)
+    return page, Reading(content=content, encoding="utf-8", extractor="test")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_versions_follow_the_content(writer: Writer, db_url: str) -> None:
         (fetch("A body.", title="New title", hours=4), "version_new", ("text",)),  # a revert
     ]
     for item, outcome, changed in steps:
-        stored = writer.call(store_fetch, item)
+        stored = writer.call(store_fetch, *item)
         assert (stored.outcome, stored.changed) == (outcome, changed)
     with Archive(db_url) as archive:
         versions = archive.versions(URL)
@@ -81,9 +82,9 @@ def test_versions_follow_the_content(writer: Writer, db_url: str) -> None:
 
 def test_storing_the_same_fetch_twice_doubles_nothing(writer: Writer, db_url: str) -> None:
     item = fetch("Body.", aliases=(URL + "?utm_source=rss",))
-    assert writer.call(store_fetch, item).outcome == "article_new"
+    assert writer.call(store_fetch, *item).outcome == "article_new"
     # A crashed run re-fetching the same page, e.g. after a kill -9.
-    assert writer.call(store_fetch, item).outcome == "unchanged"
+    assert writer.call(store_fetch, *item).outcome == "unchanged"
     with Archive(db_url) as archive, archive.session() as session:
         assert session.scalar(select(func.count()).select_from(Version)) == 1
         assert session.scalar(select(func.count()).select_from(HtmlBlob)) == 1
@@ -92,8 +93,8 @@ def test_storing_the_same_fetch_twice_doubles_nothing(writer: Writer, db_url: st
 
 def test_raw_html_is_kept_compressed_and_content_addressed(writer: Writer, db_url: str) -> None:
     raw = ("<html><body>" + "café " * 2000 + "</body></html>").encode()
-    writer.call(store_fetch, fetch("One.", raw=raw))
-    writer.call(store_fetch, fetch("Two.", raw=raw, hours=1))  # new version, same bytes
+    writer.call(store_fetch, *fetch("One.", raw=raw))
+    writer.call(store_fetch, *fetch("Two.", raw=raw, hours=1))  # new version, same bytes
     with Archive(db_url) as archive, archive.session() as session:
         blobs = session.scalars(select(HtmlBlob)).all()
         assert len(blobs) == 1
@@ -103,7 +104,7 @@ def test_raw_html_is_kept_compressed_and_content_addressed(writer: Writer, db_ur
 
 def test_any_alias_finds_the_article(writer: Writer, db_url: str) -> None:
     amp = "https://example.org/2026/11/01/story/amp/"
-    writer.call(store_fetch, fetch("Body.", aliases=(amp, URL + "?utm_source=rss")))
+    writer.call(store_fetch, *fetch("Body.", aliases=(amp, URL + "?utm_source=rss")))
     with Archive(db_url) as archive:
         for variant in (
             URL,
@@ -119,8 +120,8 @@ def test_any_alias_finds_the_article(writer: Writer, db_url: str) -> None:
 
 
 def test_show_at_returns_the_version_current_then(writer: Writer, db_url: str) -> None:
-    writer.call(store_fetch, fetch("One."))
-    writer.call(store_fetch, fetch("Two.", hours=10))
+    writer.call(store_fetch, *fetch("One."))
+    writer.call(store_fetch, *fetch("Two.", hours=10))
     with Archive(db_url) as archive:
         assert archive.show(URL, at=T0 + timedelta(hours=5)).number == 1
         assert archive.show(URL, at=T0 + timedelta(hours=10)).number == 2
@@ -133,9 +134,9 @@ def test_show_at_returns_the_version_current_then(writer: Writer, db_url: str) -
 
 
 def test_same_content_under_two_urls_is_labelled(writer: Writer, db_url: str) -> None:
-    writer.call(store_fetch, fetch("Syndicated text."))
+    writer.call(store_fetch, *fetch("Syndicated text."))
     other = "https://example.org/partner/story/"
-    writer.call(store_fetch, fetch("Syndicated text.", url=other))
+    writer.call(store_fetch, *fetch("Syndicated text.", url=other))
     with Archive(db_url) as archive, archive.session() as session:
         first, second = session.scalars(select(Article).order_by(Article.id)).all()
         assert second.duplicate_of == first.id
@@ -159,16 +160,17 @@ def test_two_processes_storing_the_same_articles_at_once_double_nothing(
         "import sys, time\n"
         "from datetime import UTC, datetime\n"
         "from storage.content import Content\n"
-        "from storage.store import Fetch, store_fetch\n"
+        "from storage.records import Page, Reading\n"
+        "from storage.store import store_fetch\n"
         "from storage.writer import Writer\n"
         "writer = Writer(sys.argv[1])\n"
         "order = range(400) if sys.argv[2] == 'up' else range(399, -1, -1)\n"
         "time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # start together\n"
-        "futures = [writer.submit(store_fetch, Fetch(\n"
+        "futures = [writer.submit(store_fetch, Page(\n"
         "    url_key=f'https://example.org/{i}', url=f'https://example.org/{i}', aliases=(),\n"
-        "    fetched_at=datetime.now(UTC), status=200, raw=f'<p>{i}</p>'.encode(),\n"
-        "    encoding='utf-8', content=Content(title='T', author='A', text=f'Body {i}.'),\n"
-        "    extractor='test')) for i in order]\n"
+        "    fetched_at=datetime.now(UTC), status=200, raw=f'<p>{i}</p>'.encode()),\n"
+        "    Reading(content=Content(title='T', author='A', text=f'Body {i}.'),\n"
+        "    encoding='utf-8', extractor='test')) for i in order]\n"
         "print(sorted({f.result().outcome for f in futures}))\n"
         "writer.close()\n"
     )

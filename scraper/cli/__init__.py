@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from schedules.runner import die_with_parent
+from schedules.local import die_with_parent
 from scraper.cli import (  # noqa: F401  (importing them registers their commands)
     crawling,
     database,

@@ -13,7 +13,7 @@ from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors
 from scraper.config import ConfigError
 from storage import ArchiveError
 from storage.outcomes import summarize
-from storage.queries import RunView
+from storage.runs import CRASHED, RunView
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,31 +32,56 @@ def _parse_settings(values: Sequence[str], outcomes: str | None = None) -> dict[
 def _crawl_and_report(
     state: State,
     jobs: list[dict[str, Any]],
-    settings_overrides: Mapping[str, str],
+    settings: Sequence[str],
+    outcomes: str | None,
     *,
     verbose: bool,
     as_json: bool,
+    run_id: int | None = None,
 ) -> None:
-    """Run the crawls, then print what they recorded in crawl_runs."""
-    from scraper.crawl import crawl_settings, run_crawls  # noqa: PLC0415  (imports Scrapy: slow)
+    """Make each crawl's run, run the crawls, then print what they recorded in crawl_runs.
+
+    *settings* are the ``-s NAME=VALUE`` overrides. With *run_id* (one job only) the run was
+    made by whoever started this command, the daemon: the crawl records into it.
+    """
+    if run_id is not None and len(jobs) != 1:
+        raise click.UsageError("--run-id is for a crawl of one source")
+    settings_overrides = _parse_settings(settings, outcomes)
+    from scraper.crawl import Job, crawl_settings, heartbeat, run_crawls, source_settings  # noqa: PLC0415  (imports Scrapy: slow)
 
     url = state.database_url
-    with state.archive(write=True):
-        pass  # fail fast, with one line, when the database cannot be opened or migrated
     overrides: dict[str, Any] = {"LOG_LEVEL": "INFO", "LOGSTATS_INTERVAL": 15.0}
     if not verbose:
         overrides["STATS_DUMP"] = False
-    settings = crawl_settings(state.config, url, {**overrides, **settings_overrides})
-    results = run_crawls(settings, jobs, quiet=not verbose)
+    crawl = crawl_settings(state.config, url, {**overrides, **settings_overrides})
+    # Opening the archive fails fast, with one line, when it cannot be opened or migrated.
+    with state.archive(write=True) as archive:
+        if run_id is not None:
+            run_ids = [run_id]
+        else:
+            run_ids = []
+            for job in jobs:
+                source = state.config.source(job["source"]) if job.get("source") else None
+                beat = heartbeat(source_settings(crawl, source))
+                run_ids.append(archive.start_run(job.get("source"), job["kind"], heartbeat=beat))
+    results = run_crawls(
+        crawl,
+        [Job(run_id, job) for run_id, job in zip(run_ids, jobs, strict=True)],
+        quiet=not verbose,
+    )
     for result in results:
         if result.storage_error is not None:
             raise ArchiveError(
                 f"run {result.run_id} stopped, the archive database failed: "
                 f"{result.storage_error} (what was not stored is fetched again next run)"
             )
-    with state.archive() as archive:
-        runs = [archive.run(r.run_id) for r in results if r.run_id is not None]
-    if len(runs) != len(jobs):
+    with state.archive(write=True) as archive:
+        runs = [archive.run(r.run_id) for r in results]
+        # A crawl that never got going (its spider could not start) left its run unclaimed.
+        failed = [run for run in runs if run.finished_at is None and not run.claimed]
+        for run in failed:
+            archive.close_run(run.id, CRASHED)
+    if failed:
         raise ArchiveError("a crawl could not start: see the messages above")
     summary = _summary(runs)
     if as_json:
@@ -123,10 +148,17 @@ def with_crawl_options(fn: Callable[P, T]) -> Callable[P, T]:
     return fn
 
 
+# The daemon makes each run before it starts the crawl, and hands over its id.
+run_id_option = click.option(
+    "--run-id", type=click.IntRange(min=1), hidden=True, help="Record into this run."
+)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--all", "all_sources", is_flag=True, help="Crawl every configured source.")
 @with_crawl_options
+@run_id_option
 @click.pass_obj
 @one_line_errors
 def crawl(
@@ -137,6 +169,7 @@ def crawl(
     verbose: bool,
     outcomes: str | None,
     as_json: bool,
+    run_id: int | None,
 ) -> None:
     """Discover and archive the articles of SOURCES now (feeds, sitemaps, start pages).
 
@@ -148,9 +181,10 @@ def crawl(
         archiver crawl --all --json
         archiver crawl ledger -s DOWNLOAD_DELAY=0.25
     """
-    jobs = [{"source": name} for name in _source_names(state, sources, all_sources)]
+    names = _source_names(state, sources, all_sources)
+    jobs = [{"source": name, "kind": "discover"} for name in names]
     _crawl_and_report(
-        state, jobs, _parse_settings(settings, outcomes), verbose=verbose, as_json=as_json
+        state, jobs, settings, outcomes, verbose=verbose, as_json=as_json, run_id=run_id
     )
 
 
@@ -176,6 +210,7 @@ def _source_names(state: State, sources: tuple[str, ...], all_sources: bool) -> 
     help="Only the articles due for a check (default), or every live one.",
 )
 @with_crawl_options
+@run_id_option
 @click.pass_obj
 @one_line_errors
 def revisit(
@@ -187,6 +222,7 @@ def revisit(
     verbose: bool,
     outcomes: str | None,
     as_json: bool,
+    run_id: int | None,
 ) -> None:
     """Re-check the archived articles of SOURCES now, to catch silent edits.
 
@@ -202,7 +238,7 @@ def revisit(
     names = _source_names(state, sources, all_sources)
     jobs = [{"source": name, "kind": "revisit", "everything": not due_only} for name in names]
     _crawl_and_report(
-        state, jobs, _parse_settings(settings, outcomes), verbose=verbose, as_json=as_json
+        state, jobs, settings, outcomes, verbose=verbose, as_json=as_json, run_id=run_id
     )
 
 
@@ -236,6 +272,4 @@ def fetch(
     if source:
         state.config.source(source)
         job["source"] = source
-    _crawl_and_report(
-        state, [job], _parse_settings(settings, outcomes), verbose=verbose, as_json=as_json
-    )
+    _crawl_and_report(state, [job], settings, outcomes, verbose=verbose, as_json=as_json)

@@ -15,14 +15,15 @@ import click
 from sqlalchemy.orm import Session
 
 from schedules.daemon import Daemon, DaemonSettings
+from schedules.local import LocalRunner
 from schedules.plan import SourcePlan, needs_catch_up, upcoming
 from schedules.triggers import parse_schedule
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, when
 from scraper.config import ConfigError
-from storage import queries
+from storage import queries, runs
 from storage.models import utcnow
-from storage.queries import RunView
 from storage.revisit import parse_duration
+from storage.runs import DEFAULT_HEARTBEAT, RunView
 
 
 def _duration(value: str, option: str) -> timedelta:
@@ -33,7 +34,12 @@ def _duration(value: str, option: str) -> timedelta:
 
 
 def _plans(state: State) -> list[SourcePlan]:
-    return [SourcePlan(s.name, s.schedule) for s in state.config.sources.values()]
+    return [
+        SourcePlan(
+            s.name, s.schedule, float(s.settings.get("ARCHIVE_HEARTBEAT", DEFAULT_HEARTBEAT))
+        )
+        for s in state.config.sources.values()
+    ]
 
 
 @cli.command()
@@ -95,11 +101,14 @@ def daemon(
     command = [sys.executable, "-m", "scraper.cli"]
     if config.path is not None:
         command += ["--config", str(Path(config.path).resolve())]
+    runner = LocalRunner(
+        command,
+        # The database URL goes to the runs in their environment, not on a visible command line.
+        env={**os.environ, "ARCHIVER_DATABASE_URL": url},
+        stderr=stream if log_file else None,
+    )
     settings = DaemonSettings(
         database_url=url,
-        command=tuple(command),
-        # The database URL goes to the runs in their environment, not on a visible command line.
-        child_env={**os.environ, "ARCHIVER_DATABASE_URL": url},
         sources=tuple(_plans(state)),
         run_limit=_duration(run_limit, "--run-limit"),
         grace=_duration(grace, "--grace"),
@@ -107,7 +116,7 @@ def daemon(
         misfire_grace=_duration(misfire_grace, "--misfire-grace"),
         standby_poll=_duration(standby_poll, "--standby-poll"),
     )
-    code = asyncio.run(Daemon(settings, child_stderr=stream if log_file else None).run())
+    code = asyncio.run(Daemon(settings, runner).run())
     sys.exit(code)
 
 
@@ -117,7 +126,7 @@ def _run_line(run: RunView) -> str:
     rechecked = stats.get("unchanged", 0) + stats.get("not_modified", 0)
     return (
         f"run {run.id:<5} {run.kind:<8} {when(run.started_at)}  "
-        f"{run.finish_reason or 'running':<15} {stats.get('articles_new', 0)} new articles, "
+        f"{run.finish_reason or run.state():<15} {stats.get('articles_new', 0)} new articles, "
         f"{stats.get('versions_new', 0)} new versions, {rechecked} unchanged, {failed} failed"
     )
 
@@ -145,7 +154,7 @@ def _next_run(session: Session, plan: SourcePlan, now: datetime) -> datetime | N
     """When the daemon would next crawl the source: now if it missed a slot."""
     if plan.schedule is None:
         return None
-    if needs_catch_up(plan.schedule, queries.last_complete_discovery(session, plan.name), now):
+    if needs_catch_up(plan.schedule, runs.last_complete_discovery(session, plan.name), now):
         return now
     fire: datetime | None = parse_schedule(plan.schedule, now=now).get_next_fire_time(None, now)
     return fire
@@ -168,7 +177,7 @@ def sources(state: State, as_json: bool) -> None:
         rows = [
             SourceState(
                 plan=plan,
-                last_run=next(iter(queries.runs(session, source=plan.name, limit=1)), None),
+                last_run=next(iter(runs.runs(session, source=plan.name, limit=1)), None),
                 next_run=_next_run(session, plan, now),
                 articles=queries.article_count(session, plan.name),
                 due=queries.due_count(session, plan.name, now),
@@ -185,14 +194,17 @@ def sources(state: State, as_json: bool) -> None:
         click.echo(f"  last: {_run_line(row.last_run) if row.last_run else 'never run'}")
 
 
-@cli.command()
+@cli.command("runs")
 @click.option("--source", help="Only this source's runs.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @json_option
 @click.pass_obj
 @one_line_errors
-def runs(state: State, source: str | None, limit: int, as_json: bool) -> None:
+def runs_command(state: State, source: str | None, limit: int, as_json: bool) -> None:
     """List crawl runs, newest first, with what each one counted.
+
+    A run still open whose crawl stopped saving its progress (killed, crashed, its machine
+    gone) shows as ``stale``; the daemon, or the source's next run, closes it as interrupted.
 
     \b
     Example:
@@ -202,7 +214,7 @@ def runs(state: State, source: str | None, limit: int, as_json: bool) -> None:
     if source is not None:
         state.config.source(source)
     with state.archive() as archive, archive.session() as session:
-        found = queries.runs(session, source=source, limit=limit)
+        found = runs.runs(session, source=source, limit=limit)
     if as_json:
         emit_json([run.as_json() for run in found])
         return

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.utils.httpobj import urlparse_cached
 
-from scraper.ledger import RequestRejected
+from scraper.extensions.outcomes import RequestRejected
 
 if TYPE_CHECKING:
     from typing import Self

@@ -1,26 +1,26 @@
 """ArchiveSpider: find a source's articles in its feeds, sitemaps and pages; hand each article
 page to the pipelines once.
 
-    scrapy crawl archive -a source=ledger            # discovery run of one source
-    scrapy crawl archive -a source=ledger -a kind=revisit   # re-check its due articles
-    scrapy crawl archive -a urls=https://...,https://...   # archive these pages now
+    scrapy crawl archive -a source=riverside                 # discovery run of one source
+    scrapy crawl archive -a source=riverside -a kind=revisit # re-check its due articles
+    scrapy crawl archive -a urls=https://...,https://...     # archive these pages now
 
 Known articles are re-fetched cheaply: with their stored validators (a 304 is recorded as
-not_modified), and compared byte for byte with the last fetch before any extraction.
+not_modified), and compared byte for byte with the last fetch before any extraction
+(scraper.recheck). Articles are fetched once per run by canonical key (scraper.frontier): the
+first URL of a key is fetched, later ones become its aliases; an AMP or print copy whose trusted
+rel=canonical names another URL is not archived itself but sends the crawl to that URL.
 
-Every request ends in one outcome (scraper.ledger). Articles are deduplicated by canonical key
-within the run: the first URL of a key is fetched, later ones are recorded as its aliases; an
-AMP or print copy whose trusted rel=canonical names another URL is not archived itself but
-sends the crawl to that URL.
+Every request ends in one outcome (scraper.extensions.outcomes). What the spider does not do:
+decode pages or judge their bodies (scraper.middlewares.pagefilter and the extraction step),
+record the run (scraper.extensions.runrecorder), store anything (pipelines).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Iterator
-from enum import StrEnum
+from collections.abc import AsyncIterator, Iterable, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -30,18 +30,30 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 
-from pipelines.decoding import NotText, decode_page, looks_binary
 from pipelines.items import AliasItem, PageItem
 from pipelines.metadata import stated_metadata
 from scraper.config import ConfigError, Source, database_url, load_config
 from scraper.discovery import NotXML, parse_xml
-from scraper.ledger import OutcomeLedger, failure_outcome
-from scraper.middlewares.conditional import VALIDATORS
+from scraper.extensions.outcomes import OutcomeLedger, failure_outcome
+from scraper.frontier import Admission, Frontier
+from scraper.meta import (
+    ALIASES,
+    CANONICAL_TARGET,
+    DEPTH,
+    FORCE,
+    HOPS,
+    KNOWN,
+    PREFIX,
+    ROLE,
+    VALIDATORS,
+    Role,
+)
 from scraper.middlewares.offsite import host_allowed
-from scraper.spiders.recheck import RECHECK_STATUSES, Found, recheck
+from scraper.recheck import RECHECK_STATUSES, Found, recheck
 from storage import Archive, outcomes, queries
 from storage.models import utcnow
 from storage.queries import KnownArticle
+from storage.records import Page
 from storage.urls import BadURL, accept_canonical, same_site, url_key
 
 if TYPE_CHECKING:
@@ -49,26 +61,9 @@ if TYPE_CHECKING:
     from scrapy.robotstxt import RobotParser
     from twisted.python.failure import Failure
 
-ROLE = "archive_role"
-DEPTH = "archive_depth"
-ALIASES = "archive_aliases"
-# Set on requests that must be archived whatever the page looks like (ad hoc fetches), and on
-# requests for a canonical URL (its own canonical is not chased further: no loops).
-FORCE = "archive_force"
-CANONICAL_TARGET = "archive_canonical_target"
-# The stored state of a known article the request re-checks.
-KNOWN = "archive_known"
+KINDS = ("discover", "revisit", "adhoc")
 # Redirects followed within one re-check of the same article.
 MAX_SAME_ARTICLE_REDIRECTS = 5
-
-
-class Role(StrEnum):
-    FEED = "feed"
-    SITEMAP = "sitemap"
-    # A page read for links; archived too when it turns out to be an article.
-    PAGE = "page"
-    # A page expected to be an article.
-    ARTICLE = "article"
 
 
 def _split_urls(urls: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -95,23 +90,18 @@ class ArchiveSpider(Spider):
         self.source_name = source
         self.adhoc_urls = _split_urls(urls)
         self.kind = kind or ("adhoc" if self.adhoc_urls else "discover")
-        if self.kind not in ("discover", "revisit", "adhoc"):
+        if self.kind not in KINDS:
             raise UsageError(f"kind={kind!r}: use discover, revisit or adhoc", print_help=False)
         # A revisit re-checks the due articles, or with everything=1 all live ones.
         self.everything = str(everything).lower() in ("1", "true", "yes")
-        self._known: dict[str, KnownArticle] = {}
         self.config_path = config
         self.source: Source | None = None
+        # Host names the crawl may fetch from (scraper.middlewares.offsite reads them).
         self.allowed_hosts: frozenset[str] = frozenset()
-        self.max_requests_per_host = 0
+        self.frontier = Frontier()
         self.max_url_length = 2083
-        self.max_page_bytes = 8 * 1024 * 1024
+        self._known: dict[str, KnownArticle] = {}
         self._robots_sitemap_hosts: frozenset[str] = frozenset()
-        # Keys requested in this run, and keys whose page went to the pipelines.
-        self._requested_keys: set[str] = set()
-        self._emitted_keys: set[str] = set()
-        self._pending_aliases: defaultdict[str, set[str]] = defaultdict(set)
-        self._host_requests: Counter[str] = Counter()
         self._links = LinkExtractor(tags=("a", "area"), attrs=("href",))
 
     @classmethod
@@ -139,31 +129,26 @@ class ArchiveSpider(Spider):
                 print_help=False,
             )
         if self.source is not None:
-            for key, value in self.source.settings.items():
-                settings.set(key, value, priority="spider")
-            hosts = self.source.hosts
-            settings.set("ARCHIVE_REVISIT", list(self.source.revisit), priority="spider")
-            settings.set("ARCHIVE_REVISIT_STOP", self.source.revisit_stop, priority="spider")
+            settings.setdict(dict(self.source.crawl_settings), priority="spider")
             if self.kind == "discover":  # revisits and ad hoc fetches discover nothing
                 self._robots_sitemap_hosts = frozenset(
                     urlsplit(url).netloc for url in self.source.start_urls + self.source.sitemaps
                 )
-        else:
-            hosts = frozenset()
+        hosts = self.source.hosts if self.source is not None else frozenset()
         self.allowed_hosts = hosts | {urlsplit(url).hostname or "" for url in self.adhoc_urls}
         settings.set("ARCHIVE_DATABASE_URL", database_url(None, config), priority="spider")
-        settings.set("ARCHIVE_SOURCE", self.source.name if self.source else "", priority="spider")
-        settings.set(
-            "ARCHIVE_SOURCE_FINGERPRINT",
-            self.source.fingerprint() if self.source else "",
-            priority="spider",
-        )
         settings.set("ARCHIVE_RUN_KIND", self.kind, priority="spider")
-        self.max_requests_per_host = settings.getint("ARCHIVE_MAX_REQUESTS_PER_HOST", 20_000)
-        self.max_url_length = settings.getint("URLLENGTH_LIMIT", 2083) or 1 << 20
-        self.max_page_bytes = settings.getint("EXTRACT_MAX_BYTES", 8 * 1024 * 1024)
-        self.ledger = OutcomeLedger.from_crawler(crawler)
+        self.frontier = Frontier(settings.getint("ARCHIVE_MAX_REQUESTS_PER_HOST", 20_000))
+        self.max_url_length = settings.getint("URLLENGTH_LIMIT") or 1 << 20
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+
+    @cached_property
+    def ledger(self) -> OutcomeLedger:
+        """The crawl's outcome ledger (an extension; there once the crawl has started)."""
+        ledger = self.crawler.get_extension(OutcomeLedger)
+        if ledger is None:
+            raise RuntimeError("the OutcomeLedger extension is not enabled (EXTENSIONS)")
+        return ledger
 
     # -- requests -------------------------------------------------------------------------
 
@@ -216,19 +201,15 @@ class ArchiveSpider(Spider):
         except BadURL:
             self.crawler.stats.inc_value("archive/discovery/bad_url")
             return None
-        if key in self._requested_keys:
+        if self.frontier.requested(key):
             return None
         if len(url) > self.max_url_length:
             # Not requested at all (Scrapy would drop it without a word further on).
             self.crawler.stats.inc_value("archive/discovery/url_too_long")
             return None
-        host = urlsplit(url).hostname or ""
-        self._host_requests[host] += 1
-        if self.max_requests_per_host and self._host_requests[host] > self.max_requests_per_host:
-            # A crawler trap (or a site larger than configured for): stop adding to it.
+        if self.frontier.admit(key, urlsplit(url).hostname or "") is Admission.HOST_LIMIT:
             self.crawler.stats.inc_value("archive/discovery/host_limit")
             return None
-        self._requested_keys.add(key)
         known = known or (self._known.get(key) if role is Role.ARTICLE else None)
         meta: dict[str, Any] = {
             ROLE: role,
@@ -248,22 +229,22 @@ class ArchiveSpider(Spider):
                 "handle_httpstatus_list": list(RECHECK_STATUSES),
                 "dont_redirect": True,
             }
-        callbacks = {
-            Role.FEED: self.parse_xml,
-            Role.SITEMAP: self.parse_xml,
-            Role.PAGE: self.parse_page,
-            Role.ARTICLE: self.parse_page,
-        }
-        # dont_filter: this spider already deduplicates by canonical key, more strictly than
+        callback = self.parse_xml if role in (Role.FEED, Role.SITEMAP) else self.parse_page
+        # dont_filter: the frontier already deduplicates by canonical key, more strictly than
         # Scrapy's fingerprints; the dupefilter would also drop a redirect back to a URL seen
         # before, losing the article whose canonical URL redirects to its own address.
-        return Request(
-            url,
-            callback=callbacks[role],
-            errback=self.errback,
-            dont_filter=True,
-            meta=meta,
-        )
+        return Request(url, callback=callback, errback=self.errback, dont_filter=True, meta=meta)
+
+    def _addresses(self, key: str, urls: Iterable[str], request: Any) -> Iterator[Any]:
+        """*urls* lead to the article of *key*: aliases of it when its page went to the
+        pipelines already, or waiting for its page, or else a request for it (made by
+        calling *request*)."""
+        if self.frontier.emitted(key):
+            yield AliasItem(key, tuple(urls))
+        elif self.frontier.requested(key):
+            self.frontier.wait(key, urls)
+        elif made := request():
+            yield made
 
     def _link(self, url: str, role: Role, depth: int) -> Iterator[Any]:
         """Request *url*, or record it as another address of a page already requested."""
@@ -271,12 +252,7 @@ class ArchiveSpider(Spider):
             key = url_key(url)
         except BadURL:
             return
-        if key in self._emitted_keys:
-            yield AliasItem(key, (url,))
-        elif key in self._requested_keys:
-            self._pending_aliases[key].add(url)
-        elif request := self._request(url, role, depth):
-            yield request
+        yield from self._addresses(key, (url,), lambda: self._request(url, role, depth))
 
     def _robots_parsed(self, robotparser: RobotParser, request: Request, **_: Any) -> None:
         """Follow the sitemaps a site lists in its robots.txt (Scrapy fetches it anyway)."""
@@ -343,18 +319,18 @@ class ArchiveSpider(Spider):
         return Role.PAGE
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        """An HTML page: archive it if it is an article, follow its links if within depth."""
+        """An HTML page: archive it if it is an article, follow its links if within depth.
+
+        Only pages the crawl can read get here (scraper.middlewares.pagefilter); a re-check
+        may also bring a 304, a 404 or a redirect.
+        """
         known: KnownArticle | None = response.meta.get(KNOWN)
         if known is not None and (found := recheck(response, known)) is not None:
             yield from self._recheck(response, found)
             return
-        if not isinstance(response, HtmlResponse) or looks_binary(response.body):
-            # Not HTML by its type, or a PDF or an image served as text/html.
-            self.ledger.settle(response, outcomes.rejected("not_html"))
-            return
-        if len(response.body) > self.max_page_bytes:
-            # Not parsed here either: a huge tree would stall the event loop.
-            self.ledger.settle(response, outcomes.rejected("too_large"))
+        if not isinstance(response, HtmlResponse) or not 200 <= response.status < 300:
+            # A re-check's answer that says nothing (a redirect without a Location, say).
+            self.ledger.settle(response, outcomes.failed(f"http_{response.status}"))
             return
         role = response.meta[ROLE]
         if self._is_article(response, role):
@@ -372,13 +348,13 @@ class ArchiveSpider(Spider):
             if found.location is not None:  # moved: archive the page where it is now
                 yield from self._link(found.location, Role.ARTICLE, 0)
             return
-        hops = response.meta.get("archive_hops", 0) + 1
+        hops = response.meta.get(HOPS, 0) + 1
         if found.location is None or hops > MAX_SAME_ARTICLE_REDIRECTS:
             self.ledger.settle(response, outcomes.failed("too_many_redirects"))
             return
         # The same article at a slightly different address: the same request (same ledger
         # entry), one hop on; Scrapy's own bookkeeping in meta is not carried over.
-        ours = {k: v for k, v in response.meta.items() if k.startswith("archive_")}
+        ours = {k: v for k, v in response.meta.items() if k.startswith(PREFIX)}
         keep = ("handle_httpstatus_list", "dont_redirect")
         meta = {**ours, **{k: response.meta[k] for k in keep if k in response.meta}}
         yield Request(
@@ -386,7 +362,7 @@ class ArchiveSpider(Spider):
             callback=self.parse_page,
             errback=self.errback,
             dont_filter=True,
-            meta={**meta, "archive_hops": hops},
+            meta={**meta, HOPS: hops},
         )
 
     def _is_article(self, response: HtmlResponse, role: Role) -> bool:
@@ -406,44 +382,39 @@ class ArchiveSpider(Spider):
         if canonical and canonical_key != key and not response.meta.get(CANONICAL_TARGET):
             # An AMP, print or syndicated copy: archive the canonical page instead.
             self.ledger.settle(response, outcomes.ALIAS)
-            if canonical_key in self._emitted_keys:
-                yield AliasItem(canonical_key, urls)
-            elif canonical_key in self._requested_keys:
-                self._pending_aliases[canonical_key].update(urls)
-            elif request := self._request(
-                canonical, Role.ARTICLE, response.meta[DEPTH], aliases=urls, canonical_target=True
-            ):
-                yield request
+            yield from self._addresses(
+                canonical_key,
+                urls,
+                lambda: self._request(
+                    canonical,
+                    Role.ARTICLE,
+                    response.meta[DEPTH],
+                    aliases=urls,
+                    canonical_target=True,
+                ),
+            )
             return
-        if key in self._emitted_keys:
+        if self.frontier.emitted(key):
             # Reached again, e.g. through a redirect to an article already fetched in this run.
             self.ledger.settle(response, outcomes.rejected("duplicate"))
             yield AliasItem(key, urls)
             return
-        self._emitted_keys.add(key)
-        self._requested_keys.add(key)
+        pending = self.frontier.emit(key)
         # The address to show people: the page's own canonical URL when it names this page.
         page_url = canonical if canonical and canonical_key == key else response.url
-        pending = sorted(self._pending_aliases.pop(key, ()))
         aliases = dict.fromkeys((*urls, *pending, *self._declared_copies(response)))
         aliases.pop(page_url, None)
-        try:
-            text, encoding = decode_page(response.body, _header_charset(response))
-        except NotText:
-            self.ledger.settle(response, outcomes.rejected("not_text"))
-            return
-        yield PageItem(
+        page = Page(
             url_key=key,
             url=page_url,
             aliases=tuple(aliases),
             fetched_at=utcnow(),
             status=response.status,
-            body=response.body,
-            encoding=encoding,
-            text=text,
+            raw=response.body,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
         )
+        yield PageItem(page, content_type=_header(response, "Content-Type"))
 
     @staticmethod
     def _canonical_href(response: HtmlResponse) -> str | None:
@@ -486,9 +457,6 @@ class ArchiveSpider(Spider):
             if role is Role.ARTICLE or (role is Role.PAGE and depth < self.source.max_depth):
                 yield from self._link(link.url, role, depth + 1)
 
-    def closed(self, reason: str) -> None:
-        self.ledger.close(reason)
-
 
 def _absolute(response: HtmlResponse, href: str | None) -> str | None:
     if not href or not href.strip():
@@ -507,12 +475,6 @@ def _link_rel(response: HtmlResponse, rel: str) -> str | None:
             f"//link[contains(concat(' ', normalize-space(@rel), ' '), ' {rel} ')]/@href"
         ).get(),
     )
-
-
-def _header_charset(response: Response) -> str | None:
-    kind = _header(response, "Content-Type") or ""
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", kind, re.IGNORECASE)
-    return match.group(1).lower() if match else None
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -15,7 +15,7 @@ from scrapy.http import Response
 from storage import outcomes
 from storage.models import utcnow
 from storage.queries import KnownArticle
-from storage.store import Recheck
+from storage.records import Recheck
 from storage.urls import BadURL, url_key
 
 GONE_STATUSES = (404, 410)

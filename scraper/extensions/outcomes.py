@@ -3,10 +3,14 @@
 A request is opened when Scrapy schedules it and settled once: by the spider (navigation,
 alias, an error), by the pipelines (the item's outcome, or the reason it was dropped), or by
 Scrapy itself (a duplicate dropped by the scheduler). Redirects and retries keep the request's
-meta, so they stay the same entry. Whatever is still open when the crawl closes is settled as
+meta, so they stay the same entry. Whatever is still open when the spider closes is settled as
 ``failed:interrupted`` (the run was stopped) or ``failed:unsettled`` (a bug: logged loudly).
 Counts go to the stats as ``archive/outcome/<outcome>``, and with ARCHIVE_OUTCOME_LOG set,
 each URL and its outcome to that file.
+
+Listed in EXTENSIONS before the run recorder (scraper.extensions.runrecorder): signal handlers
+run in the order their components were made, so that what is still open at the close is
+counted before the recorder saves the run's final counts.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from pipelines.items import OUTCOME_STAT, REQUESTS_STAT, PageItem
+from scraper.meta import LEDGER_ID
 from storage import outcomes
 
 if TYPE_CHECKING:
@@ -41,8 +46,6 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
-
-LEDGER_KEY = "archive_ledger_id"
 
 
 class RequestRejected(IgnoreRequest):
@@ -103,11 +106,12 @@ def failure_outcome(exc: BaseException) -> str:
 
 
 class OutcomeLedger:
-    def __init__(self, crawler: Crawler) -> None:
+    """Settings: ARCHIVE_OUTCOME_LOG, a file that gets one JSON line per URL,
+    ``{"url", "outcome"}`` (appended to)."""
+
+    def __init__(self, crawler: Crawler, log: IO[str] | None = None) -> None:
         self.crawler = crawler
-        # ARCHIVE_OUTCOME_LOG: a file that gets one JSON line per URL, {"url", "outcome"}.
-        path = crawler.settings.get("ARCHIVE_OUTCOME_LOG")
-        self.log: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+        self.log = log
         self._ids = itertools.count(1)
         self._open: dict[int, str] = {}
 
@@ -120,8 +124,12 @@ class OutcomeLedger:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutcomeLedger:
-        ledger = cls(crawler)
+        path = crawler.settings.get("ARCHIVE_OUTCOME_LOG")
+        # Held open for the whole crawl (a line per URL), closed when the spider closes.
+        log = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+        ledger = cls(crawler, log)
         connect = crawler.signals.connect
+        connect(ledger.spider_closed, signal=signals.spider_closed)
         connect(ledger.request_scheduled, signal=signals.request_scheduled)
         connect(ledger.request_dropped, signal=signals.request_dropped)
         connect(ledger.item_scraped, signal=signals.item_scraped)
@@ -135,9 +143,9 @@ class OutcomeLedger:
         return len(self._open)
 
     def request_scheduled(self, request: Request, **_: Any) -> None:
-        if LEDGER_KEY not in request.meta:
+        if LEDGER_ID not in request.meta:
             ledger_id = next(self._ids)
-            request.meta[LEDGER_KEY] = ledger_id
+            request.meta[LEDGER_ID] = ledger_id
             self._open[ledger_id] = request.url
             self.stats.inc_value(REQUESTS_STAT)
 
@@ -162,7 +170,7 @@ class OutcomeLedger:
 
     def settle(self, request: Request | Response, outcome: str) -> bool:
         """Record *outcome* for *request* (or the request of a response); once only."""
-        ledger_id = request.meta.get(LEDGER_KEY)
+        ledger_id = request.meta.get(LEDGER_ID)
         url = self._open.pop(ledger_id, None) if ledger_id is not None else None
         if url is None:
             return False
@@ -174,8 +182,14 @@ class OutcomeLedger:
         if self.log is not None:
             self.log.write(json.dumps({"url": url, "outcome": outcome}) + "\n")
 
-    def close(self, reason: str) -> None:
-        """Settle whatever is still open when the crawl ends (again: a no-op)."""
+    def spider_closed(self, reason: str) -> None:
+        """Settle whatever is still open when the crawl ends."""
+        self._settle_open(reason)
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+    def _settle_open(self, reason: str) -> None:
         if not self._open:
             return
         outcome = outcomes.failed("unsettled" if reason == "finished" else "interrupted")
@@ -190,6 +204,3 @@ class OutcomeLedger:
         while self._open:
             _, url = self._open.popitem()
             self._count(url, outcome)
-        if self.log is not None:
-            self.log.close()
-            self.log = None

@@ -1,8 +1,9 @@
 """Resources shared by every crawl running in one process (``archiver crawl --all``).
 
-Each crawl's pipelines acquire the writer and the extraction pool they need here; crawls of
-several sources in one process then share one writer thread per database (DESIGN §4 rule 7)
-and one pool of extraction processes, instead of one of each per source.
+Each crawl's components acquire the writer and the extraction pool they need from a
+RefCounted registry; crawls of several sources in one process then share one writer thread
+per database (DESIGN §4 rule 7) and one pool of extraction processes, instead of one of each
+per source.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
 
-class Shared(Generic[K, T]):
+class RefCounted(Generic[K, T]):
     """Instances made on first use of a key and closed when its last user releases it."""
 
     def __init__(self, make: Callable[[K], T], close: Callable[[T], None]) -> None:
