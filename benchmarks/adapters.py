@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.extraction import extract
+from pipelines.reader import extract
 
 
 def archiver_extract(html: str, url: str | None = None, **_: Any) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.sites import BenchSite, arguments, bench_site
-from pipelines.extraction import extract
+from pipelines.reader import extract
 
 
 def crawl(site: BenchSite, db: str, workdir: Path) -> tuple[float, dict[str, Any]]:

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-# The worker's function (pipelines.extraction.read_page), by name: the crawler process never
+# The worker's function (pipelines.reader.read_page), by name: the crawler process never
 # imports trafilatura itself.
-EXTRACT_TARGET = "pipelines.extraction:read_page"
+EXTRACT_TARGET = "pipelines.reader:read_page"
 
 
 @dataclass(frozen=True)

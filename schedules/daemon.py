@@ -240,7 +240,7 @@ class Daemon:
         """Close the run if its crawl did not, and log how it ended."""
         reason = runs.KILLED if end.killed else end.stopped or runs.CRASHED
         self.archive.close_run(order.run_id, reason)  # a no-op when the crawl closed it
-        final = self.archive.run(order.run_id)
+        final = self.archive.crawl_run(order.run_id)
         if not final.claimed:
             logger.error(
                 "%s %s before its crawl started (run %d: %s)",

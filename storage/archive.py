@@ -142,7 +142,7 @@ class Archive:
         with self.session() as session:
             return queries.stats(session)
 
-    def run(self, run_id: int) -> runs.RunView:
+    def crawl_run(self, run_id: int) -> runs.RunView:
         with self.session() as session:
             return runs.run(session, run_id)
 

@@ -7,11 +7,11 @@ import logging
 
 from schedules.local import die_with_parent
 from scraper.cli import (  # noqa: F401  (importing them registers their commands)
+    archive,
+    article,
     crawling,
     database,
     operating,
-    querying,
-    reading,
 )
 from scraper.cli.base import cli
 

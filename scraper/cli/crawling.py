@@ -76,7 +76,7 @@ def _crawl_and_report(
                 f"{result.storage_error} (what was not stored is fetched again next run)"
             )
     with state.archive(write=True) as archive:
-        runs = [archive.run(r.run_id) for r in results]
+        runs = [archive.crawl_run(r.run_id) for r in results]
         # A crawl that never got going (its spider could not start) left its run unclaimed.
         failed = [run for run in runs if run.finished_at is None and not run.claimed]
         for run in failed:

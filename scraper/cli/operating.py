@@ -14,8 +14,6 @@ from typing import IO, Any
 import click
 from sqlalchemy.orm import Session
 
-from schedules.daemon import Daemon, DaemonSettings
-from schedules.local import LocalRunner
 from schedules.plan import SourcePlan, needs_catch_up, upcoming
 from schedules.triggers import parse_schedule
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, when
@@ -87,13 +85,17 @@ def daemon(
         archiver daemon
         archiver --config /etc/archiver.toml daemon --log-file /var/log/archiver.log
     """
+    # Here, not at the top: every other command would pay for importing the scheduler.
+    from schedules.daemon import Daemon, DaemonSettings  # noqa: PLC0415
+    from schedules.local import LocalRunner  # noqa: PLC0415
+
     config = state.config
     if not config.sources:
         raise ConfigError(f"no sources configured ({config.path or 'no sources file found'})")
     url = state.database_url
     with state.archive(write=True):
         pass  # fail now, with one line, if the archive cannot be opened
-    stream: IO[str] = open(log_file, "a", buffering=1) if log_file else sys.stderr  # noqa: SIM115
+    stream: IO[str] = open(log_file, "a", buffering=1) if log_file else sys.stderr  # noqa: SIM115  (the daemon logs to it until it exits)
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)

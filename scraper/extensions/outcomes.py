@@ -126,7 +126,7 @@ class OutcomeLedger:
     def from_crawler(cls, crawler: Crawler) -> OutcomeLedger:
         path = crawler.settings.get("ARCHIVE_OUTCOME_LOG")
         # Held open for the whole crawl (a line per URL), closed when the spider closes.
-        log = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+        log = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115  (open for the crawl)
         ledger = cls(crawler, log)
         connect = crawler.signals.connect
         connect(ledger.spider_closed, signal=signals.spider_closed)

@@ -1,7 +1,7 @@
 """ConditionalGetMiddleware: re-fetch a known article only if it changed (DESIGN §4 rule 3).
 
 The spider puts the validators of the article's last 200 answer in the request's meta
-(``archive_validators``: ETag, Last-Modified); this middleware turns them into If-None-Match
+(``scraper.meta.VALIDATORS``: ETag, Last-Modified); this middleware turns them into If-None-Match
 and If-Modified-Since headers and lets a 304 answer through to the callback, which records
 ``not_modified``. Validators are hints: some servers lie, and the content hash decides.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from scraper.meta import VALIDATORS
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
-
-VALIDATORS = "archive_validators"
 
 
 class ConditionalGetMiddleware:

@@ -1,4 +1,4 @@
-"""Commands that ask the archive questions: search, timeline, diff, export."""
+"""Commands about the whole archive: search, export, stats."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import IO, Any
 
 import click
 
-from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment, when
-from storage.diff import render_html, render_text
+from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment
+from storage.engine import redact
 from storage.export import FORMATS
 from storage.search import MARK_END, MARK_START
 
@@ -96,73 +96,6 @@ def search(
 
 
 @cli.command()
-@click.argument("url")
-@json_option
-@click.pass_obj
-@one_line_errors
-def timeline(state: State, url: str, as_json: bool) -> None:
-    """Show every check of the article at URL and what it found, and its state now.
-
-    \b
-    Example:
-        archiver timeline https://example.org/2026/11/02/story/
-        archiver timeline URL --json
-    """
-    with state.archive() as archive:
-        history = archive.timeline(url)
-    if as_json:
-        emit_json(history.as_json())
-        return
-    moved = f" to {history.redirect_to}" if history.redirect_to else ""
-    click.echo(f"{history.url}: {history.state}{moved}, {history.versions} version(s)")
-    for entry in history.entries:
-        version = f"v{entry.version}" if entry.version else ""
-        status = entry.http_status if entry.http_status is not None else "-"
-        click.echo(f"  {when(entry.at)}  {status!s:>4}  {entry.outcome:<14} {version}")
-    if history.next_check_at:
-        click.echo(f"  next check: {when(history.next_check_at)}")
-
-
-@cli.command()
-@click.argument("url")
-@click.option(
-    "--from", "old", type=click.IntRange(min=1), help="Version N (default: one before --to)."
-)
-@click.option("--to", "new", type=click.IntRange(min=1), help="Version M (default: the latest).")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json", "html"]),
-    default="text",
-    show_default=True,
-)
-@json_option
-@click.pass_obj
-@one_line_errors
-def diff(
-    state: State, url: str, old: int | None, new: int | None, output: str, as_json: bool
-) -> None:
-    """Show what changed between two versions of the article at URL, word by word.
-
-    Colored in a terminal, marked [-deleted-]{+inserted+} when piped; --format html writes a
-    standalone side-by-side page.
-
-    \b
-    Example:
-        archiver diff https://example.org/2026/11/02/story/
-        archiver diff URL --from 1 --to 3 --format html > changes.html
-    """
-    with state.archive() as archive:
-        changes = archive.diff(url, old=old, new=new)
-    if as_json or output == "json":
-        emit_json(changes.as_json())
-    elif output == "html":
-        click.echo(render_html(changes), nl=False)
-    else:
-        click.echo(render_text(changes, color=sys.stdout.isatty()))
-
-
-@cli.command()
 @click.option("--format", "output", type=click.Choice(FORMATS), required=True)
 @click.option(
     "-o", "--output", "target", required=True, metavar="FILE", help="A file, or - for stdout."
@@ -208,3 +141,25 @@ def export(
             stream, kind, source=source, since=first, until=last, all_versions=all_versions
         )
     click.echo(f"exported {count} version(s) as {output}", err=True)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@one_line_errors
+def stats(state: State, as_json: bool) -> None:
+    """Count what the archive holds.
+
+    \b
+    Example:
+        archiver stats
+        archiver --db postgresql://archiver@localhost/archive stats --json
+    """
+    with state.archive() as archive:
+        counts = archive.stats()
+    if as_json:
+        emit_json(counts)
+        return
+    click.echo(f"archive: {redact(state.database_url)}")
+    for name, value in counts.items():
+        click.echo(f"  {name:<9} {value}")

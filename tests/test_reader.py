@@ -6,9 +6,17 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from lxml.html import HtmlElement, fromstring
 
-from pipelines.extraction import clean_title, drop_link_lines, extract, published_at
 from pipelines.metadata import parse_datetime, stated_metadata
+from pipelines.reader import (
+    Unreadable,
+    clean_title,
+    drop_link_lines,
+    extract,
+    published_at,
+    read_page,
+)
 from storage.engine import redact
+from storage.records import Reading
 from tests.site import NewsSite
 
 NEWSROOM = timezone(timedelta(hours=-5))
@@ -90,3 +98,21 @@ def test_passwords_never_show_in_database_urls() -> None:
     assert "s3cret" not in redact("postgresql://reader:s3cret@db.example.org/archive")
     assert "s3cret" not in redact("postgresql://db.example.org/archive?user=r&password=s3cret")
     assert redact("sqlite:///archive.db") == "sqlite:///archive.db"
+
+
+def test_the_worker_decodes_and_reads_a_page_or_says_why_not() -> None:
+    """read_page is all a worker does with a page: its bytes in, its reading (or the reason
+    there is none) out."""
+    site = NewsSite()
+    site.base_url = "https://example.org"
+    article = site.truth()["articles"][0]
+    html = site.html(article["id"]).encode("cp1252", "xmlcharrefreplace")
+    read = read_page(html, "text/html; charset=windows-1252", article["url"])
+    assert isinstance(read, Reading)
+    assert read.content.title == article["title"]
+    assert read.extractor.startswith("trafilatura ")
+    assert read_page(b"%PDF-1.7 \x00\x01\x02", "text/html", "https://example.org/a") == Unreadable(
+        "rejected:not_text", "binary content"
+    )
+    empty = read_page(b"<html><body></body></html>", None, "https://example.org/b")
+    assert empty == Unreadable("failed:extract_empty")
