@@ -18,8 +18,6 @@ from typing import IO, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from storage.blobs import decompress
 from storage.content import CONTENT_FIELDS, jsonable
@@ -132,6 +130,10 @@ def _warc_date(moment: datetime) -> str:
 
 
 def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
+    # Here, not at the top: only WARC exports need warcio.
+    from warcio.statusandheaders import StatusAndHeaders  # noqa: PLC0415
+    from warcio.warcwriter import WARCWriter  # noqa: PLC0415
+
     writer = WARCWriter(out, gzip=True, warc_version="WARC/1.1")
     info = {"software": "archiver", "format": "WARC File Format 1.1"}
     writer.write_record(writer.create_warcinfo_record("archive.warc.gz", info))
