@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed-stamp
 ARCHIVER_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export ARCHIVER_TEST_POSTGRES_URL
 
-.PHONY: install test lint typecheck pytest demo bench bench-daemon audit lock clean
+# One test worker per core; the 15 slowest tests listed at the end.
+PYTEST := $(BIN)/python -m pytest -n auto --durations=15
+
+.PHONY: install test test-fast lint typecheck pytest pytest-fast demo bench bench-daemon audit lock clean
 
 install: $(STAMP)
 
@@ -20,6 +23,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 test: install lint typecheck pytest
 
+# Everything but the fault and daemon tests: a few minutes, for while you work.
+test-fast: install lint typecheck pytest-fast
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -28,7 +34,10 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+pytest-fast: install
+	$(PYTEST) -m "not faults and not daemon"
 
 demo: install
 	$(BIN)/python -m tests.site.demo

@@ -3,27 +3,75 @@
 PostgreSQL is not optional: ARCHIVER_TEST_POSTGRES_URL names a server where the tests may create
 and drop databases, and an unreachable server fails the run instead of skipping half of it.
 Each test gets its own database, copied from a migrated template (fast, and isolated even when
-the code under test runs in another process).
+the code under test runs in another process). Tests that start from "the site archived once"
+get a copy of an archive crawled once per module and database (``archived``).
+
+The suite runs on every core (pytest-xdist): each worker has its own template database and
+sites. The longest tests are handed out first, so that they do not finish last. One random
+seed serves the whole run, printed in the header; ARCHIVER_TEST_SEED=N replays a run.
 """
 
 from __future__ import annotations
 
 import os
+import random
+import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
-from storage.engine import normalize_url, redact
+from storage.engine import normalize_url, redact, sqlite_path
+from tests.crawling import crawl, sources_file
 from tests.databases import migrated, scratch_postgres
-from tests.site import NewsSite, serve
+from tests.site import NewsSite, SiteHost, hosting
 
 # The robustness report: its fixture, and its table at the end of the run.
 pytest_plugins = ["tests.report"]
+SEED = pytest.StashKey[int]()
 
 POSTGRES_ENV = "ARCHIVER_TEST_POSTGRES_URL"
+SEED_ENV = "ARCHIVER_TEST_SEED"
+# The order tests are handed to workers in: the marks of the longest first.
+FIRST = ("faults", "slow", "daemon", "e2e")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # a pytest-xdist worker: the controller's seed
+        config.stash[SEED] = int(workerinput["archiver_seed"])
+    else:
+        chosen = os.environ.get(SEED_ENV) or random.SystemRandom().randrange(1_000_000)
+        config.stash[SEED] = int(chosen)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput["archiver_seed"] = node.config.stash[SEED]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.stash[SEED]
+    return f"random seed: {seed} (replay with {SEED_ENV}={seed})"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((i for i, name in enumerate(FIRST) if name in marks), len(FIRST))
+
+    items.sort(key=rank)  # stable: within a rank, the order of the files
+
+
+@pytest.fixture(scope="session")
+def seed(pytestconfig: pytest.Config) -> int:
+    """The run's random seed: the same in every worker, printed in the header."""
+    return pytestconfig.stash[SEED]
 
 
 def _postgres_url() -> URL:
@@ -110,8 +158,81 @@ def empty_db_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def site_host() -> Iterator[SiteHost]:
+    """One address on 127.0.0.1 for the test site, the same for every test of a module."""
+    with hosting(NewsSite()) as host:
+        yield host
+
+
 @pytest.fixture
-def site() -> Iterator[NewsSite]:
-    """The local test news site, served on 127.0.0.1 for one test."""
-    with serve(NewsSite()) as served:
-        yield served
+def site(site_host: SiteHost) -> NewsSite:
+    """The local test news site, fresh for each test (its address the module's)."""
+    return site_host.serve(NewsSite())
+
+
+class ArchivedOnce:
+    """The test site crawled once per module and database kind, copied into each test's
+    database: what a test that starts with ``crawl(config, db_url)`` would find there."""
+
+    def __init__(self, host: SiteHost, folder: Path, template: URL) -> None:
+        self.host = host
+        self.folder = folder
+        self.postgres = template
+        self._stack = ExitStack()
+        self._made: dict[str, str] = {}
+
+    def _make(self, kind: str) -> str:
+        if kind == "sqlite":
+            url = f"sqlite:///{self.folder / 'archived.db'}"
+            migrated(url)
+        else:
+            copies = scratch_postgres(self.postgres, self.postgres.database)
+            url = next(copies)
+            self._stack.callback(lambda: next(copies, None))  # drops it
+        test_site = self.host.site
+        self.host.serve(NewsSite())  # a site of its own: the test's stays untouched
+        try:
+            crawl(sources_file(self.folder / "archiver.toml", self.host.base_url), url)
+        finally:
+            self.host.serve(test_site)
+        return url
+
+    def copy_into(self, db_url: str) -> None:
+        kind = "sqlite" if db_url.startswith("sqlite") else "postgres"
+        if kind not in self._made:
+            self._made[kind] = self._make(kind)
+        source = self._made[kind]
+        target = sqlite_path(db_url)
+        if target is not None:
+            shutil.copyfile(sqlite_path(source) or "", target)
+            return
+        admin = create_engine(self.postgres.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        name, template = make_url(db_url).database, make_url(source).database
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        admin.dispose()
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@pytest.fixture(scope="module")
+def archived_once(
+    site_host: SiteHost, tmp_path_factory: pytest.TempPathFactory, postgres_template: URL
+) -> Iterator[ArchivedOnce]:
+    once = ArchivedOnce(site_host, tmp_path_factory.mktemp("archived"), postgres_template)
+    yield once
+    once.close()
+
+
+@pytest.fixture
+def archived(site: NewsSite, db_url: str, tmp_path: Path, archived_once: ArchivedOnce) -> Path:
+    """The test site archived once into ``db_url``; the sources file it was crawled with.
+
+    Crawled once per module and database, and copied into each test's database: the same
+    archive a crawl of the test's own site would make, without crawling it again.
+    """
+    archived_once.copy_into(db_url)
+    return sources_file(tmp_path / "archiver.toml", site.base_url)

@@ -2,13 +2,15 @@
 
 Tests of hostile input, kills and faults record what they saw through the ``report``
 fixture; the table sums it up after the test summary: hostile inputs tried, outcomes by
-reason, crashes, versions lost or doubled under kills, peak memory of a crawl.
+reason, crashes, versions lost or doubled under kills, peak memory of a crawl. When the
+suite runs on several workers (pytest-xdist), each sends its part to the controller.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -40,6 +42,25 @@ class Report:
     def peak_memory(self, megabytes: float) -> None:
         self.peak_mb = max(self.peak_mb, megabytes)
 
+    def as_dict(self) -> dict[str, Any]:
+        """What a test worker sends the controller (pytest-xdist), to be merged there."""
+        return {
+            "cases": self.cases,
+            "reasons": dict(self.reasons),
+            "crashes": self.crashes,
+            "kills": self.kills,
+            "lost": self.lost,
+            "doubled": self.doubled,
+            "peak_mb": self.peak_mb,
+        }
+
+    def merge(self, data: dict[str, Any]) -> None:
+        self.cases.update(data["cases"])
+        self.reasons.update(data["reasons"])
+        self.crashed(data["crashes"])
+        self.killed(data["kills"], data["lost"], data["doubled"])
+        self.peak_memory(data["peak_mb"])
+
     @property
     def empty(self) -> bool:
         return not (self.cases or self.reasons or self.kills)
@@ -66,6 +87,19 @@ REPORT = Report()
 @pytest.fixture(scope="session")
 def report() -> Report:
     return REPORT
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller prints the report
+        workeroutput["robustness"] = REPORT.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    output = getattr(node, "workeroutput", {})
+    if "robustness" in output:
+        REPORT.merge(output["robustness"])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 
+pytestmark = pytest.mark.e2e
+
 README = Path(__file__).parent.parent / "README.md"
 
 

@@ -15,6 +15,8 @@ from storage.content import normalize
 from tests.crawling import FAST_FLAGS, PROJECT, archiver, crawl, sources_file
 from tests.site import NewsSite
 
+pytestmark = pytest.mark.e2e
+
 
 def live_articles(truth: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in truth["articles"] if a["state"] == "live"]
@@ -67,10 +69,9 @@ def test_one_crawl_archives_every_article_once_and_nothing_else(
 
 
 def test_recrawls_create_versions_for_edits_only(
-    site: NewsSite, db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
+    config = archived
 
     again = crawl(config, db_url)
     # Re-fetched with the stored validators: the site answers 304 for every article.
@@ -115,9 +116,7 @@ def test_recrawls_create_versions_for_edits_only(
         assert archive.stats()["versions"] == 24 + 3 + 1 + 1
 
 
-def test_every_address_of_an_article_finds_it(site: NewsSite, db_url: str, tmp_path: Path) -> None:
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
+def test_every_address_of_an_article_finds_it(site: NewsSite, archived: Path, db_url: str) -> None:
     for article_id in site.article_ids():
         canonical = site.url(article_id)
         variants = [
@@ -226,7 +225,7 @@ def test_scrapy_crawl_works_from_the_project_root(
     assert done.returncode == 0, done.stderr[-3000:]
     with Archive(db_url) as archive:
         assert archive.stats()["articles"] == 24
-        run = archive.run(1)
+        run = archive.crawl_run(1)
         assert (run.source, run.kind, run.finish_reason) == ("riverside", "discover", "finished")
         assert run.stats["articles_new"] == 24
 
@@ -273,6 +272,7 @@ def test_fetch_archives_given_urls_and_follows_canonical_links(
 def test_redirects_and_offsite_hops_end_in_counted_outcomes(
     site: NewsSite, db_url: str, tmp_path: Path
 ) -> None:
+    # Crawled here, not copied (``archived``): the site's counts include the crawl's requests.
     config = sources_file(tmp_path / "archiver.toml", site.base_url)
     crawl(config, db_url)
     ids = site.article_ids()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -14,6 +15,8 @@ from storage.models import CrawlRun
 from tests.crawling import archiver, sources_file
 from tests.daemons import daemon, runs, wait_for
 from tests.site import NewsSite
+
+pytestmark = pytest.mark.e2e
 
 # Trust authentication on the tests' server accepts any password, so a crawl given one runs.
 SECRET = "s3cret-Pa55word"

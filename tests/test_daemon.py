@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from storage import Archive
@@ -17,6 +18,8 @@ from storage.models import Article, Check, Version
 from tests.crawling import FAST, archiver, sources_file
 from tests.daemons import daemon, runs, wait_for
 from tests.site import NewsSite
+
+pytestmark = pytest.mark.daemon
 
 # A source whose start page hangs for as long as the test says (see NewsSite.hang).
 SLOW = """

@@ -4,8 +4,6 @@ crashes, no garbage is stored, no file or network leaks out of XML, limits end e
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -22,7 +20,10 @@ from storage.models import Version
 from tests.crawling import PROJECT
 from tests.hostile import CASES, Case, HostileSite, serve_hostile
 from tests.hostile.cases import SECRET_FILE_TEXT, routes
+from tests.memory import run_measured
 from tests.report import Report
+
+pytestmark = pytest.mark.e2e
 
 LIMIT_MB = 600
 SETTINGS = (
@@ -57,19 +58,18 @@ def _run(args: list[str], workdir: Path, name: str) -> Run:
     command = [sys.executable, "-m", "scraper.cli", *args, "--outcomes", str(log), "--json"]
     started = time.monotonic()
     with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen(command, cwd=PROJECT, stdout=stdout, stderr=stderr)
-        # wait4: this child's own peak resident size (ru_maxrss, KiB on Linux).
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        code, peak_mb = run_measured(
+            command, workdir / f"{name}.peak", cwd=PROJECT, stdout=stdout, stderr=stderr
+        )
     seconds = time.monotonic() - started
-    assert process.returncode == 0, err.read_text()[-3000:]
+    assert code == 0, err.read_text()[-3000:]
     outcomes: dict[str, str] = {}
     for line in log.read_text().splitlines():
         record = json.loads(line)
         assert record["url"] not in outcomes, f"two outcomes for {record['url']}"
         outcomes[record["url"]] = record["outcome"]
     summary = json.loads(out.read_text())
-    return Run(outcomes, summary, err.read_text(), seconds, usage.ru_maxrss / 1024)
+    return Run(outcomes, summary, err.read_text(), seconds, peak_mb)
 
 
 def _sources_file(path: Path, base: str) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.crawling import archiver, crawl, sources_file
 from tests.site import NewsSite
+
+pytestmark = pytest.mark.e2e
 
 
 def test_sources_runs_and_schedule(site: NewsSite, db_url: str, tmp_path: Path) -> None:

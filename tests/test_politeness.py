@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
+
 from scraper.middlewares.retryafter import retry_after_seconds
 from storage import Archive
 from tests.crawling import archiver, crawl, sources_file
 from tests.site import NewsSite
+
+pytestmark = pytest.mark.e2e
 
 
 def test_retry_after_values() -> None:

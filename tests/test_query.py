@@ -28,15 +28,9 @@ from storage.writer import Writer
 from tests.crawling import archiver, crawl, sources_file
 from tests.site import NewsSite
 
+pytestmark = pytest.mark.e2e
+
 PHRASE = "the floodgates of the old quay were welded shut in 1987"
-
-
-@pytest.fixture
-def archived(site: NewsSite, db_url: str, tmp_path: Path) -> tuple[NewsSite, Path]:
-    """The test site archived once."""
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
-    return site, config
 
 
 def _words(text: str) -> set[str]:
@@ -44,9 +38,9 @@ def _words(text: str) -> set[str]:
 
 
 def test_search_finds_edited_out_phrases_only_among_all_versions(
-    archived: tuple[NewsSite, Path], db_url: str
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    site, config = archived
+    config = archived
     article = site.article_ids()[-1]
     site.edit_body(article, f"An archivist noted that {PHRASE}.")
     crawl(config, db_url)
@@ -83,9 +77,8 @@ def test_search_finds_edited_out_phrases_only_among_all_versions(
 
 
 def test_a_title_match_ranks_above_a_passing_mention(
-    archived: tuple[NewsSite, Path], db_url: str
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    site, _ = archived
     articles = [a for a in site.truth()["articles"] if a["state"] == "live"]
     # A word of one article's title that another article only mentions in its body.
     pairs = [
@@ -117,7 +110,7 @@ def test_malformed_queries_are_one_line_errors(query: str, sqlite_url: str) -> N
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_query_text_never_reaches_sql_as_sql(archived: tuple[NewsSite, Path], db_url: str) -> None:
+def test_query_text_never_reaches_sql_as_sql(site: NewsSite, archived: Path, db_url: str) -> None:
     hostile = (
         "'; DROP TABLE versions; --",
         '"\'; DROP TABLE versions; --"',
@@ -136,9 +129,9 @@ def test_query_text_never_reaches_sql_as_sql(archived: tuple[NewsSite, Path], db
 
 
 def test_diff_shows_the_inserted_sentence_and_title_edits(
-    archived: tuple[NewsSite, Path], db_url: str
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    site, config = archived
+    config = archived
     edited, retitled = site.article_ids()[-1], site.article_ids()[-2]
     inserted = site.edit_body(edited)
     new_title = site.edit_title(retitled)
@@ -168,8 +161,8 @@ def test_diff_shows_the_inserted_sentence_and_title_edits(
     assert "only one version" in only_one.stderr
 
 
-def test_timeline_lists_checks_and_the_state(archived: tuple[NewsSite, Path], db_url: str) -> None:
-    site, config = archived
+def test_timeline_lists_checks_and_the_state(site: NewsSite, archived: Path, db_url: str) -> None:
+    config = archived
     gone = site.article_ids()[-1]
     site.unpublish(gone, status=410)
     result = archiver("revisit", "riverside", "--everything", config=config, db=db_url)
@@ -220,7 +213,7 @@ def _expected(db_url: str) -> list[dict[str, Any]]:
 
 
 def test_jsonl_and_csv_exports_round_trip_every_field(
-    archived: tuple[NewsSite, Path], db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str, tmp_path: Path
 ) -> None:
     _store_tricky(db_url)
     expected = _expected(db_url)
@@ -257,9 +250,9 @@ def test_jsonl_and_csv_exports_round_trip_every_field(
 
 
 def test_warc_export_passes_warcio_and_gives_back_the_raw_html(
-    archived: tuple[NewsSite, Path], db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str, tmp_path: Path
 ) -> None:
-    site, config = archived
+    config = archived
     site.edit_body(site.article_ids()[-1])
     crawl(config, db_url)
     warc = tmp_path / "archive.warc.gz"

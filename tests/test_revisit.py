@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from storage import Archive
@@ -15,6 +16,8 @@ from storage.locks import source_lock
 from storage.models import Article, Check, utcnow
 from tests.crawling import archiver, crawl, sources_file
 from tests.site import NewsSite
+
+pytestmark = pytest.mark.e2e
 
 
 def revisit(config: Path, db_url: str, *flags: str) -> dict[str, Any]:
@@ -31,10 +34,9 @@ def states(db_url: str) -> Counter[str]:
 
 
 def test_a_revisit_catches_edits_and_costs_little_when_nothing_changed(
-    site: NewsSite, db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
+    config = archived
     site.reset_counts()
     quiet = revisit(config, db_url, "--everything")
     # Every article answered 304 to its stored validators: no body, nothing parsed.
@@ -67,12 +69,11 @@ def test_a_revisit_catches_edits_and_costs_little_when_nothing_changed(
 
 
 def test_identical_bytes_need_no_extraction_even_without_validators(
-    site: NewsSite, db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
     """Validators are hints: with none stored (or a server that ignores them), the raw bytes
     are compared with the last fetch before anything is parsed."""
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
+    config = archived
     with Archive(db_url) as archive, archive.session() as session:
         session.execute(update(Article).values(etag=None, last_modified=None))
     summary = revisit(config, db_url, "--everything")
@@ -81,10 +82,9 @@ def test_identical_bytes_need_no_extraction_even_without_validators(
 
 
 def test_only_due_articles_are_rechecked_and_each_check_schedules_the_next(
-    site: NewsSite, db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
+    config = archived
     assert revisit(config, db_url)["requests"] == 0  # nothing is due an hour after archiving
     ids = site.article_ids()
     due = [site.url(i) for i in ids[:3]]
@@ -108,10 +108,9 @@ def test_only_due_articles_are_rechecked_and_each_check_schedules_the_next(
 
 
 def test_a_run_of_a_busy_source_ends_as_already_running(
-    site: NewsSite, db_url: str, tmp_path: Path
+    site: NewsSite, archived: Path, db_url: str
 ) -> None:
-    config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    crawl(config, db_url)
+    config = archived
     lock = source_lock(db_url, "riverside")  # as a crawl of the source in another process
     assert lock.acquire()
     try:

@@ -61,6 +61,8 @@ class Case:
 
 def page(body: bytes, kind: str = HTML, **extra: object) -> Handler:
     def handler(site: HostileSite, request: Request) -> Reply:
+        # extra: the optional fields of Reply (delay, cut_after...), which mypy cannot match
+        # to **kwargs of mixed types.
         return Reply(200, [("Content-Type", kind)], body, **extra)  # type: ignore[arg-type]
 
     return handler

@@ -2,7 +2,7 @@
 
 from tests.site.content import ARTICLES, AUTHORS, PRIVATE_ARTICLES, SECTIONS, Article, Author
 from tests.site.replies import Reply
-from tests.site.server import NewsSite, serve
+from tests.site.server import NewsSite, SiteHost, hosting, serve
 
 __all__ = [
     "ARTICLES",
@@ -13,5 +13,7 @@ __all__ = [
     "Author",
     "NewsSite",
     "Reply",
+    "SiteHost",
+    "hosting",
     "serve",
 ]

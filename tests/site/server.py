@@ -1034,19 +1034,47 @@ def _url_host(host: str) -> str:
     return "127.0.0.1" if host in ("", "0.0.0.0") else host
 
 
+class SiteHost:
+    """A server whose site tests can replace: the tests of a module share its address (so an
+    archive made once for the module holds the very URLs each test's site serves), each test
+    with a site of its own, fresh."""
+
+    def __init__(self, server: _Server, base_url: str) -> None:
+        self._server = server
+        self.base_url = base_url
+
+    @property
+    def site(self) -> NewsSite:
+        return self._server.site
+
+    def serve(self, site: NewsSite) -> NewsSite:
+        """Serve *site* from now on, instead of the one before."""
+        site.base_url = self.base_url
+        self._server.site = site
+        return site
+
+
 @contextmanager
-def serve(site: NewsSite, host: str = "127.0.0.1", port: int = 0) -> Iterator[NewsSite]:
-    """Serve `site` from a background thread until the block ends; sets `site.base_url`."""
+def hosting(site: NewsSite, host: str = "127.0.0.1", port: int = 0) -> Iterator[SiteHost]:
+    """Serve `site` from a background thread until the block ends."""
     server = _Server((host, port), site)
-    site.base_url = f"http://{_url_host(host)}:{server.server_address[1]}"
+    base_url = f"http://{_url_host(host)}:{server.server_address[1]}"
+    site.base_url = base_url
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="news-site", daemon=True
     )
     thread.start()
     try:
-        yield site
+        yield SiteHost(server, base_url)
     finally:
         server.shutdown()
         server.close_connections()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def serve(site: NewsSite, host: str = "127.0.0.1", port: int = 0) -> Iterator[NewsSite]:
+    """Serve `site` from a background thread until the block ends; sets `site.base_url`."""
+    with hosting(site, host, port):
+        yield site
