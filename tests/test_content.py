@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from storage.content import (
+    COMPARED_FIELDS,
+    CONTENT_FIELDS,
+    VERSION_FIELDS,
     Content,
     changed_fields,
     content_hash,
@@ -8,6 +11,8 @@ from storage.content import (
     simhash,
     simhash_distance,
 )
+from storage.export import FIELDS
+from storage.models import Version
 
 BODY = (
     "The council approved the budget on Tuesday after a long debate about transport.\n"
@@ -52,3 +57,15 @@ def test_simhash_labels_small_edits_as_near() -> None:
     far = simhash_distance(simhash(BODY), simhash(other))
     assert near < far
     assert -(2**63) <= simhash(BODY) < 2**63
+
+
+def test_the_content_fields_are_declared_once_and_stored_as_declared() -> None:
+    # Stored hashes depend on this order: it never changes.
+    assert VERSION_FIELDS == ("title", "author", "text")
+    assert COMPARED_FIELDS == ("title", "author", "published_at", "modified_at")
+    columns = set(Version.__table__.columns.keys())
+    assert set(CONTENT_FIELDS) <= columns  # every field has its column
+    assert set(CONTENT_FIELDS) <= set(FIELDS)  # and its export column
+    content = Content(title="T", author="A", text="x", tags=("a", "b"))
+    assert content.columns()["tags"] == ["a", "b"]
+    assert set(content.columns()) == set(CONTENT_FIELDS)
