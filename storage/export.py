@@ -147,19 +147,24 @@ def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
             protocol="HTTP/1.1",
         )
         date = _warc_date(version["first_seen_at"])
+        # With the lengths given, warcio digests the payloads in place; without, it spools
+        # every record to a temporary file it never closes.
         response = writer.create_warc_record(
             version["fetched_url"],
             "response",
             payload=io.BytesIO(raw),
+            length=len(raw),
             http_headers=headers,
             warc_headers_dict={"WARC-Date": date},
         )
         writer.write_record(response)
-        fields = {name: jsonable(version[name]) for name in FIELDS}
+        fields = json.dumps({name: jsonable(version[name]) for name in FIELDS}, ensure_ascii=False)
+        encoded = fields.encode()
         metadata = writer.create_warc_record(
             version["fetched_url"],
             "metadata",
-            payload=io.BytesIO(json.dumps(fields, ensure_ascii=False).encode()),
+            payload=io.BytesIO(encoded),
+            length=len(encoded),
             warc_content_type="application/json",
             warc_headers_dict={
                 "WARC-Date": date,
