@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
-import subprocess
-import sys
+import tempfile
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from tests.preloaded import Preloaded
 
 PROJECT = Path(__file__).resolve().parent.parent
 # Crawl the loopback site as fast as it answers: politeness is for other people's servers.
@@ -59,24 +66,74 @@ class Result:
         return json.loads(self.stdout)
 
 
+# Commands that only read the archive run in the test's own process, through click's test
+# runner: the same command code, without a second of interpreter start-up and imports each.
+# Everything that crawls needs a fresh Twisted reactor, so it runs in a child, as users run it.
+IN_PROCESS = frozenset(
+    {
+        "diff",
+        "export",
+        "runs",
+        "schedule",
+        "search",
+        "show",
+        "sources",
+        "stats",
+        "timeline",
+        "versions",
+    }
+)
+
+
+# Commands that crawl start from a process that has imported the command line once (see
+# tests/preloaded.py): a fresh process each, without paying for the imports each time.
+PRELOADED = Preloaded(PROJECT)
+
+
 def archiver(*args: str, config: Path | None = None, db: str | None = None) -> Result:
-    """Run ``archiver ARGS`` in a child process (a crawl needs a fresh Twisted reactor)."""
-    command = [sys.executable, "-m", "scraper.cli"]
+    """Run ``archiver ARGS``: a reading command in this process, any other in a child
+    process of its own."""
+    options: list[str] = []
     if config is not None:
-        command += ["--config", str(config)]
+        options += ["--config", str(config)]
     if db is not None:
-        command += ["--db", db]
+        options += ["--db", db]
+    if args and args[0] in IN_PROCESS:
+        return _in_process([*options, *args])
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
-    done = subprocess.run(
-        [*command, *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        env=env,
-        timeout=300,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
+    with tempfile.TemporaryDirectory() as scratch:
+        code, stdout, stderr = PRELOADED.run([*options, *args], env, Path(scratch), timeout=300)
+    return Result(code, stdout, stderr)
+
+
+class _Warnings(logging.Handler):
+    """What a child's stderr would show of log records: with no handler configured, Python
+    prints records of WARNING and above, message only."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage() + "\n")
+
+
+def _in_process(args: list[str]) -> Result:
+    """Run the command as the child would: from the project folder, without the ARCHIVER_
+    environment, its log warnings and any traceback on stderr, exit code 1 on a crash."""
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("ARCHIVER_")}
+    warnings = _Warnings()
+    root = logging.getLogger()
+    root.addHandler(warnings)
+    try:
+        with contextlib.chdir(PROJECT):
+            done = CliRunner().invoke(cli, args, prog_name="archiver", env=unset)
+    finally:
+        root.removeHandler(warnings)
+    stderr = done.stderr + "".join(warnings.lines)
+    if done.exc_info is not None and not isinstance(done.exc_info[1], SystemExit):
+        stderr += "".join(traceback.format_exception(*done.exc_info))
+    return Result(done.exit_code, done.stdout, stderr)
 
 
 def crawl(config: Path, db: str, *sources: str) -> dict[str, Any]:
