@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed-stamp
 ARCHIVER_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export ARCHIVER_TEST_POSTGRES_URL
 
-# One test worker per core; the 15 slowest tests listed at the end.
-PYTEST := $(BIN)/python -m pytest -n auto --durations=15
+# One test worker per core, each handed one test (or group) at a time, long ones first (see
+# tests/conftest.py); the 15 slowest tests listed at the end.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --durations=15
 
 .PHONY: install test test-fast lint typecheck pytest pytest-fast demo bench bench-daemon audit lock clean
 

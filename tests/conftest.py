@@ -39,6 +39,8 @@ POSTGRES_ENV = "ARCHIVER_TEST_POSTGRES_URL"
 SEED_ENV = "ARCHIVER_TEST_SEED"
 # The order tests are handed to workers in: the marks of the longest first.
 FIRST = ("faults", "slow", "daemon", "e2e")
+# Module fixtures that crawl: the tests using one are kept together (see below).
+SHARED = ("archived", "battery")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,12 +62,27 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"random seed: {seed} (replay with {SEED_ENV}={seed})"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
+    """Longest first, so that no worker is left with a long test at the end: the marks of
+    the slow groups in order, and within a group the Postgres variants (the slower) before
+    the SQLite ones, which also puts the two variants of a long test on different workers.
+
+    The tests of a module that share a costly module fixture (SHARED) run on one worker,
+    one group per database, so that the fixture is built once, not once per worker.
+    """
+
+    def rank(item: pytest.Item) -> tuple[int, bool]:
         marks = {mark.name for mark in item.iter_markers()}
-        return next((i for i, name in enumerate(FIRST) if name in marks), len(FIRST))
+        group = next((i for i, name in enumerate(FIRST) if name in marks), len(FIRST))
+        return group, "postgres" not in marks
 
     items.sort(key=rank)  # stable: within a rank, the order of the files
+    for item in items:
+        shared = [name for name in SHARED if name in getattr(item, "fixturenames", ())]
+        if shared:
+            kind = "postgres" if item.get_closest_marker("postgres") else "sqlite"
+            item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{kind}"))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -69,12 +70,17 @@ def test_kill_9_at_20_random_moments_loses_and_doubles_nothing(
             runs += 1
             assert runs <= 3 * KILLS, f"only {kills} kills landed in {runs} runs (seed {seed})"
             process = CrawlProcess(config, db_url, tmp_path / f"run{runs}.log", "riverside")
+            started = time.monotonic()
             # The kill moment: anywhere from start-up to as long as a whole crawl takes.
-            time.sleep(rng.uniform(0.3, span))
-            if process.process.poll() is None:
+            try:
+                process.process.wait(timeout=rng.uniform(0.3, span))
+            except subprocess.TimeoutExpired:
                 process.kill()
                 kills += 1
             else:  # it finished first: a complete run, not a kill
+                # Crawls grow quicker as the archive fills (304s): the next kill moment is
+                # drawn from how long a whole crawl takes now.
+                span = max(1.0, time.monotonic() - started)
                 code, _, log = process.finish()
                 assert code == 0, log[-3000:]
             check_consistent(db_url)
