@@ -85,6 +85,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{kind}"))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fail, not slow down, if pytest-xdist stops grouping: it does so by appending
+    ``@group`` to each node id, which some pytest releases no longer let it do."""
+    if not session.config.getoption("loadgroup", default=False):
+        return
+    for item in session.items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is not None and not item.nodeid.endswith(f"@{mark.args[0]}"):
+            raise pytest.UsageError(
+                f"pytest-xdist did not group {item.nodeid}: this pytest and pytest-xdist "
+                "do not work together (see the pytest pin in pyproject.toml)"
+            )
+
+
 @pytest.fixture(scope="session")
 def seed(pytestconfig: pytest.Config) -> int:
     """The run's random seed: the same in every worker, printed in the header."""
