@@ -90,6 +90,12 @@ IN_PROCESS = frozenset(
 PRELOADED = Preloaded(PROJECT)
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a command the tests start: this one without ARCHIVER_ settings,
+    so that the command reads only its options and the test's config."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
+
+
 def archiver(*args: str, config: Path | None = None, db: str | None = None) -> Result:
     """Run ``archiver ARGS``: a reading command in this process, any other in a child
     process of its own."""
@@ -100,7 +106,7 @@ def archiver(*args: str, config: Path | None = None, db: str | None = None) -> R
         options += ["--db", db]
     if args and args[0] in IN_PROCESS:
         return _in_process([*options, *args])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
+    env = child_env()
     with tempfile.TemporaryDirectory() as scratch:
         code, stdout, stderr = PRELOADED.run([*options, *args], env, Path(scratch), timeout=300)
     return Result(code, stdout, stderr)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 from storage import Archive
 from storage import runs as run_log
 from storage.runs import RunView
-from tests.crawling import PROJECT
+from tests.crawling import PROJECT, child_env
 
 
 class DaemonProcess:
@@ -22,7 +21,7 @@ class DaemonProcess:
         self.log = log
         command = [sys.executable, "-m", "scraper.cli", "--config", str(config), "--db", db_url]
         command += ["daemon", "--log-file", str(log), "--standby-poll", "1s", *options]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
+        env = child_env()
         self.process = subprocess.Popen(command, cwd=PROJECT, env=env)
 
     def signal(self, signum: int) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from storage import Archive
 from storage.engine import sqlite_path
 from storage.models import Article, Version
-from tests.crawling import PROJECT
+from tests.crawling import PROJECT, child_env
 
 
 class CrawlProcess:
@@ -35,7 +35,7 @@ class CrawlProcess:
     def __init__(self, config: Path, db_url: str, log: Path, *args: str) -> None:
         command = [sys.executable, "-m", "scraper.cli", "--config", str(config), "--db", db_url]
         command += ["crawl", *args, "--json"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
+        env = child_env()
         self.log = log
         with log.open("w") as stderr:
             self.process = subprocess.Popen(
