@@ -148,14 +148,18 @@ def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
         )
         date = _warc_date(version["first_seen_at"])
         # With the lengths given, warcio digests the payloads in place; without, it spools
-        # every record to a temporary file it never closes.
+        # every record to a temporary file it never closes. The payload is the stored blob,
+        # so its digest is the blob's address, already known.
         response = writer.create_warc_record(
             version["fetched_url"],
             "response",
             payload=io.BytesIO(raw),
             length=len(raw),
             http_headers=headers,
-            warc_headers_dict={"WARC-Date": date},
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Payload-Digest": f"sha256:{version['blob_sha256']}",
+            },
         )
         writer.write_record(response)
         fields = json.dumps({name: jsonable(version[name]) for name in FIELDS}, ensure_ascii=False)
