@@ -61,12 +61,13 @@ def _text(element: etree._Element) -> str:
     return (element.text or "").strip()
 
 
-def _join(base: str, link: str) -> str | None:
-    """*link* resolved against *base*; None for a malformed one (it must not sink the rest)."""
+def _join(base: str, link: str) -> str:
+    """*link* resolved against *base*; a malformed one as written: the crawl refuses it as a
+    bad URL, with its own outcome, and reads the entries after it."""
     try:
         return urljoin(base, link)
     except ValueError:
-        return None
+        return link
 
 
 def parse_xml(body: bytes, base_url: str) -> tuple[str, list[Discovered]]:
@@ -107,8 +108,8 @@ def _rss(root: etree._Element, base_url: str) -> Iterator[Discovered]:
                 ),
                 "",
             )
-        if link and (url := _join(base_url, link)):
-            yield Discovered("article", url)
+        if link:
+            yield Discovered("article", _join(base_url, link))
 
 
 def _atom(root: etree._Element, base_url: str) -> Iterator[Discovered]:
@@ -119,8 +120,8 @@ def _atom(root: etree._Element, base_url: str) -> Iterator[Discovered]:
             if _local(link) == "link" and link.get("rel", "alternate") == "alternate":
                 href = (link.get("href") or "").strip()
                 # lxml's .base honours xml:base on the element and its ancestors.
-                if href and (url := _join(link.base or base_url, href)):
-                    yield Discovered("article", url)
+                if href:
+                    yield Discovered("article", _join(link.base or base_url, href))
                     break
 
 
@@ -134,11 +135,9 @@ def _locs(root: etree._Element, parent: str) -> Iterator[str]:
 
 def _urlset(root: etree._Element, base_url: str) -> Iterator[Discovered]:
     for loc in _locs(root, "url"):
-        if url := _join(base_url, loc):
-            yield Discovered("article", url)
+        yield Discovered("article", _join(base_url, loc))
 
 
 def _sitemapindex(root: etree._Element, base_url: str) -> Iterator[Discovered]:
     for loc in _locs(root, "sitemap"):
-        if url := _join(base_url, loc):
-            yield Discovered("sitemap", url)
+        yield Discovered("sitemap", _join(base_url, loc))

@@ -54,6 +54,16 @@ LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # First: a URL over a limit goes no further, redirect targets included.
+    "scraper.middlewares.urllimits.UrlLimitsMiddleware": 30,
+    # Replaced: Scrapy's reads a robots.txt that answers 5xx as "allow everything".
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.robots.RobotsMiddleware": 100,
+    # Scrapy's, but a redirect to a malformed URL ends as rejected:bad_url.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scraper.middlewares.urllimits.BoundedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scraper.middlewares.urllimits.BoundedRedirectMiddleware": 600,
     # Replaced: Scrapy's drops offsite requests silently when they are scheduled.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scraper.middlewares.offsite.SourceOffsiteMiddleware": 50,
@@ -64,6 +74,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.retryafter.RetryAfterMiddleware": 560,
 }
 SPIDER_MIDDLEWARES = {
+    # Replaced by UrlLimitsMiddleware (a downloader middleware): this one drops long URLs
+    # without an outcome, and never sees redirect targets.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     # After HttpErrorMiddleware (50): what is left is a page the spider may parse, or not.
     "scraper.middlewares.pagefilter.PageFilterMiddleware": 60,
 }

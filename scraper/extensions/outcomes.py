@@ -114,6 +114,7 @@ class OutcomeLedger:
         self.log = log
         self._ids = itertools.count(1)
         self._open: dict[int, str] = {}
+        self._refused: set[str] = set()
 
     @property
     def stats(self) -> StatsCollector:
@@ -176,6 +177,15 @@ class OutcomeLedger:
             return False
         self._count(url, outcome)
         return True
+
+    def refuse(self, url: str, outcome: str) -> None:
+        """Record *outcome* for *url*, which never became a request (it could not): it is
+        taken up and settled at once, so that it is counted like any other (once a run)."""
+        if url in self._refused:
+            return
+        self._refused.add(url)
+        self.stats.inc_value(REQUESTS_STAT)
+        self._count(url, outcome)
 
     def _count(self, url: str, outcome: str) -> None:
         self.stats.inc_value(OUTCOME_STAT + outcome)

@@ -49,6 +49,7 @@ from scraper.meta import (
     Role,
 )
 from scraper.middlewares.offsite import host_allowed
+from scraper.middlewares.urllimits import DEFAULT_MAX_LENGTH, broken_limit, max_url_length
 from scraper.recheck import RECHECK_STATUSES, Found, recheck
 from storage import Archive, outcomes, queries
 from storage.models import utcnow
@@ -99,7 +100,7 @@ class ArchiveSpider(Spider):
         # Host names the crawl may fetch from (scraper.middlewares.offsite reads them).
         self.allowed_hosts: frozenset[str] = frozenset()
         self.frontier = Frontier()
-        self.max_url_length = 2083
+        self.max_url_length = DEFAULT_MAX_LENGTH
         self._known: dict[str, KnownArticle] = {}
         self._robots_sitemap_hosts: frozenset[str] = frozenset()
         self._links = LinkExtractor(tags=("a", "area"), attrs=("href",))
@@ -139,7 +140,7 @@ class ArchiveSpider(Spider):
         settings.set("ARCHIVE_DATABASE_URL", database_url(None, config), priority="spider")
         settings.set("ARCHIVE_RUN_KIND", self.kind, priority="spider")
         self.frontier = Frontier(settings.getint("ARCHIVE_MAX_REQUESTS_PER_HOST", 20_000))
-        self.max_url_length = settings.getint("URLLENGTH_LIMIT") or 1 << 20
+        self.max_url_length = max_url_length(crawler)
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
 
     @cached_property
@@ -199,14 +200,12 @@ class ArchiveSpider(Spider):
         try:
             key = url_key(url)
         except BadURL:
-            self.crawler.stats.inc_value("archive/discovery/bad_url")
+            self.ledger.refuse(url, outcomes.rejected("bad_url"))
             return None
         if self.frontier.requested(key):
             return None
-        if len(url) > self.max_url_length:
-            # Not requested at all (Scrapy would drop it without a word further on).
-            self.crawler.stats.inc_value("archive/discovery/url_too_long")
-            return None
+        # The URL's length (and the other per-URL limits) are checked where every request
+        # passes, redirects included: scraper.middlewares.urllimits.
         if self.frontier.admit(key, urlsplit(url).hostname or "") is Admission.HOST_LIMIT:
             self.crawler.stats.inc_value("archive/discovery/host_limit")
             return None
@@ -230,10 +229,17 @@ class ArchiveSpider(Spider):
                 "dont_redirect": True,
             }
         callback = self.parse_xml if role in (Role.FEED, Role.SITEMAP) else self.parse_page
-        # dont_filter: the frontier already deduplicates by canonical key, more strictly than
-        # Scrapy's fingerprints; the dupefilter would also drop a redirect back to a URL seen
-        # before, losing the article whose canonical URL redirects to its own address.
-        return Request(url, callback=callback, errback=self.errback, dont_filter=True, meta=meta)
+        try:
+            # dont_filter: the frontier already deduplicates by canonical key, more strictly
+            # than Scrapy's fingerprints; the dupefilter would also drop a redirect back to a
+            # URL seen before, losing the article whose canonical URL redirects to its own
+            # address.
+            return Request(
+                url, callback=callback, errback=self.errback, dont_filter=True, meta=meta
+            )
+        except ValueError:  # a URL with a key that Scrapy still cannot request
+            self.ledger.refuse(url, outcomes.rejected("bad_url"))
+            return None
 
     def _addresses(self, key: str, urls: Iterable[str], request: Any) -> Iterator[Any]:
         """*urls* lead to the article of *key*: aliases of it when its page went to the
@@ -251,6 +257,7 @@ class ArchiveSpider(Spider):
         try:
             key = url_key(url)
         except BadURL:
+            self.ledger.refuse(url, outcomes.rejected("bad_url"))
             return
         yield from self._addresses(key, (url,), lambda: self._request(url, role, depth))
 
@@ -378,6 +385,11 @@ class ArchiveSpider(Spider):
         key = url_key(response.url)
         urls = self._urls_of(response)
         canonical = accept_canonical(response.url, self._canonical_href(response))
+        if canonical and broken_limit(canonical, self.max_url_length):
+            # A canonical URL that may not be requested would leave this page an alias of
+            # nothing: the page is archived as itself.
+            self.crawler.stats.inc_value("archive/canonical_ignored")
+            canonical = None
         canonical_key = url_key(canonical) if canonical else key
         if canonical and canonical_key != key and not response.meta.get(CANONICAL_TARGET):
             # An AMP, print or syndicated copy: archive the canonical page instead.
@@ -422,11 +434,12 @@ class ArchiveSpider(Spider):
             response, response.xpath("//meta[@property='og:url']/@content").get()
         )
 
-    @staticmethod
-    def _declared_copies(response: HtmlResponse) -> tuple[str, ...]:
+    def _declared_copies(self, response: HtmlResponse) -> tuple[str, ...]:
         """The page's own AMP copy (rel=amphtml): an alias known without fetching it."""
         amp = _link_rel(response, "amphtml")
-        return (amp,) if amp and same_site(response.url, amp) else ()
+        if amp and len(amp) <= self.max_url_length and same_site(response.url, amp):
+            return (amp,)
+        return ()
 
     @staticmethod
     def _urls_of(response: Response) -> tuple[str, ...]:
