@@ -26,6 +26,32 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds(None) is None
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\u00b2",  # superscript two: a digit to str.isdigit(), not to float()
+        "\u00b90",
+        "\u0663",  # Arabic-Indic three
+        "1e5",
+        "-5",
+        "5.5",
+        "0x10",
+        "\x00",
+        "Fri, 31 Feb 2026 10:00:00 GMT",
+        "Mon, 32 Jan 2026 00:00:00 GMT",
+        "Mon, 01 Jan 99999 00:00:00 GMT",
+        "Thu, 01 Jan 1970 00:00:00 -9999",
+        "Mon, 01 Jan 0001 00:00:00 +2359",
+        "",
+        "   ",
+    ],
+)
+def test_a_retry_after_that_is_neither_seconds_nor_a_date_is_absent(value: str) -> None:
+    seconds = retry_after_seconds(value)
+    # Out of range dates in the past may read as "now"; nothing raises, nothing odd waits.
+    assert seconds is None or seconds == 0.0
+
+
 def _fetch(site: NewsSite, db_url: str, article_id: str) -> dict[str, object]:
     result = archiver("fetch", site.url(article_id), "--json", db=db_url)
     assert result.code == 0, result.stderr[-2000:]

@@ -41,19 +41,22 @@ class RetryAfterExceeded(IgnoreRequest):
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds from now: delta-seconds or an HTTP date; None if unreadable."""
+    """Retry-After as seconds from now: delta-seconds or an HTTP date; None if unreadable
+    (a header that is neither is treated as absent, RFC 9110 §10.2.3)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which float() refuses or
+    # reads as a number no server meant.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except (TypeError, ValueError, OverflowError):  # not a date, or one out of range
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass

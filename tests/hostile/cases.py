@@ -306,9 +306,26 @@ def rate_limited(site: HostileSite, request: Request) -> Reply:
     return Reply(200, [("Content-Type", HTML)], article("Patience").encode())
 
 
+def unreadable_retry_after(value: str) -> Handler:
+    """A 429 with a Retry-After that is neither seconds nor a date, then the page."""
+
+    def handler(site: HostileSite, request: Request) -> Reply:
+        if len(site.hits(request.path)) == 1:
+            return Reply(429, [("Retry-After", value), ("Content-Type", "text/plain")], b"no")
+        return Reply(200, [("Content-Type", HTML)], article("Retried anyway").encode())
+
+    return handler
+
+
 def server_cases() -> list[Case]:
+    # A Retry-After nobody can read counts as absent: retried as any 429 is.
+    garbage = {"superscript": "\u00b2", "float": "1.5e3", "bad-date": "Mon, 32 Jan 2026 x"}
     return [
         Case("/server/rate-limited", "page", frozenset({"article_new"}), rate_limited),
+        *(
+            Case(f"/server/retry-after-{name}", "page", frozenset({"article_new"}), handler)
+            for name, handler in ((n, unreadable_retry_after(v)) for n, v in garbage.items())
+        ),
         Case(
             "/server/unavailable-for-a-day",
             "page",
