@@ -40,6 +40,7 @@ FIELDS = (
     "extractor",
     "fetched_url",
     "blob_sha256",
+    "duplicate_of",
 )
 BATCH = 500
 
@@ -68,12 +69,15 @@ def rows(
         Version.url.label("fetched_url"),
         Version.blob_sha256,
     ]
+    original = aliased(Article)
+    columns.append(original.url.label("duplicate_of"))
     if raw:
         columns += [HtmlBlob.data.label("raw"), HtmlBlob.encoding]
     query = (
         select(*columns)
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Source, Source.id == Article.source_id)
+        .outerjoin(original, original.id == Article.duplicate_of)
     )
     if raw:
         query = query.join(HtmlBlob, HtmlBlob.sha256 == Version.blob_sha256)

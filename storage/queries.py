@@ -29,6 +29,9 @@ class VersionView(ContentFields):
     extractor: str
     fetched_url: str
     blob_sha256: str
+    # The address of the article first archived with this same content (a syndicated or
+    # copied story), when there is one.
+    duplicate_of: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The ``show --json`` contract, plus the other stored fields."""
@@ -43,6 +46,7 @@ class VersionView(ContentFields):
             "changed": list(self.changed),
             "extractor": self.extractor,
             "fetched_url": self.fetched_url,
+            "duplicate_of": self.duplicate_of,
         }
 
 
@@ -80,7 +84,13 @@ def _count_versions(session: Session, article_id: int) -> int:
     )
 
 
-def _view(article: Article, version: Version, count: int) -> VersionView:
+def _duplicate_of(session: Session, article: Article) -> str | None:
+    if article.duplicate_of is None:
+        return None
+    return session.scalar(select(Article.url).where(Article.id == article.duplicate_of))
+
+
+def _view(article: Article, version: Version, count: int, duplicate_of: str | None) -> VersionView:
     return VersionView(
         url=article.url,
         number=version.number,
@@ -92,6 +102,7 @@ def _view(article: Article, version: Version, count: int) -> VersionView:
         extractor=version.extractor,
         fetched_url=version.url,
         blob_sha256=version.blob_sha256,
+        duplicate_of=duplicate_of,
     )
 
 
@@ -101,7 +112,8 @@ def versions(session: Session, url: str) -> list[VersionView]:
     rows = session.scalars(
         select(Version).where(Version.article_id == article.id).order_by(Version.number)
     ).all()
-    return [_view(article, row, len(rows)) for row in rows]
+    duplicate_of = _duplicate_of(session, article)
+    return [_view(article, row, len(rows), duplicate_of) for row in rows]
 
 
 def show(
@@ -131,7 +143,7 @@ def show(
                 f"{article.url} was not archived yet at {at.isoformat()} (first: {when})"
             )
         raise NotFound(f"{article.url} has no versions")
-    return _view(article, version, count)
+    return _view(article, version, count, _duplicate_of(session, article))
 
 
 def stats(session: Session) -> dict[str, int]:

@@ -150,7 +150,15 @@ def test_show_at_and_the_json_contracts(site: NewsSite, db_url: str, tmp_path: P
     assert listing.code == 0, listing.stderr
     versions = listing.json()
     assert [v["version"] for v in versions] == [1, 2]
-    assert set(versions[0]) == {"version", "first_seen_at", "content_hash", "title", "changed"}
+    assert set(versions[0]) == {
+        "version",
+        "first_seen_at",
+        "content_hash",
+        "title",
+        "changed",
+        "duplicate_of",
+    }
+    assert versions[0]["duplicate_of"] is None
     assert versions[0]["changed"] == []
     assert versions[1]["changed"] == ["text"]
     first, second = versions[0]["first_seen_at"], versions[1]["first_seen_at"]

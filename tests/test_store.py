@@ -17,11 +17,13 @@ from sqlalchemy import func, select
 from storage import Archive, NotFound
 from storage.blobs import get_blob
 from storage.content import Content
+from storage.export import rows as export_rows
 from storage.models import Article, Check, HtmlBlob, Version
 from storage.records import Page, Reading
 from storage.runs import ensure_source
 from storage.store import store_fetch
 from storage.writer import Writer
+from tests.crawling import archiver
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 URL = "https://example.org/2026/11/01/story/"
@@ -141,6 +143,29 @@ def test_same_content_under_two_urls_is_labelled(writer: Writer, db_url: str) ->
         first, second = session.scalars(select(Article).order_by(Article.id)).all()
         assert second.duplicate_of == first.id
         assert first.duplicate_of is None
+
+
+def test_show_versions_and_exports_name_the_article_a_copy_duplicates(
+    writer: Writer, db_url: str
+) -> None:
+    writer.call(store_fetch, *fetch("Syndicated text."))
+    copies = [f"https://example.org/partner/{n}/story/" for n in range(50)]
+    for copy in copies:
+        writer.call(store_fetch, *fetch("Syndicated text.", url=copy))
+    with Archive(db_url) as archive:
+        assert archive.show(URL).duplicate_of is None
+        for copy in copies:
+            assert archive.show(copy).duplicate_of == URL
+            assert [v.duplicate_of for v in archive.versions(copy)] == [URL]
+        with archive.session() as session:
+            exported = {row["url"]: row["duplicate_of"] for row in export_rows(session)}
+    assert exported == {URL: None} | dict.fromkeys(copies, URL)
+    shown = archiver("show", copies[7], db=db_url)
+    assert f"the same story as {URL}" in shown.stdout
+    assert archiver("show", copies[7], "--json", db=db_url).json()["duplicate_of"] == URL
+    listed = archiver("versions", copies[7], "--json", db=db_url).json()
+    assert listed[0]["duplicate_of"] == URL
+    assert "the same story" not in archiver("show", URL, db=db_url).stdout
 
 
 def test_sources_are_created_once(writer: Writer) -> None:

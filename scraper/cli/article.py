@@ -35,12 +35,15 @@ def versions(state: State, url: str, as_json: bool) -> None:
                     "content_hash": v.content_hash,
                     "title": v.title,
                     "changed": list(v.changed),
+                    "duplicate_of": v.duplicate_of,
                 }
                 for v in rows
             ]
         )
         return
     click.echo(rows[0].url)
+    if rows[0].duplicate_of:
+        click.echo(f"  the same story as {rows[0].duplicate_of}")
     for v in rows:
         changed = ", ".join(v.changed) if v.changed else ("first" if v.number == 1 else "-")
         click.echo(f"  v{v.number:<3} {when(v.first_seen_at)}  {changed:<18} {v.title or ''}")
@@ -82,6 +85,8 @@ def _print_version(view: VersionView) -> None:
     if view.published_at:
         byline.append(f"published {view.published_at.date().isoformat()}")
     click.echo(" · ".join(byline))
+    if view.duplicate_of:
+        click.echo(f"the same story as {view.duplicate_of}")
     click.echo("")
     click.echo(view.text)
 
