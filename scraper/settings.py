@@ -45,7 +45,15 @@ URLLENGTH_LIMIT = 2083
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {
+    "file": None,
+    "data": None,
+    "ftp": None,
+    "s3": None,
+    # Scrapy's HTTP/1.1 handler, with the size and number of response headers bounded.
+    "http": "scraper.downloader.BoundedHeadersDownloadHandler",
+    "https": "scraper.downloader.BoundedHeadersDownloadHandler",
+}
 # Against traps: depth is limited per source (max_depth), requests per host by
 # ARCHIVE_MAX_REQUESTS_PER_HOST (the spider's).
 CLOSESPIDER_TIMEOUT = 0

@@ -35,6 +35,7 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from pipelines.items import OUTCOME_STAT, REQUESTS_STAT, PageItem
+from scraper.downloader import HeadersTooLarge
 from scraper.meta import LEDGER_ID
 from storage import outcomes
 
@@ -67,6 +68,8 @@ FAILURE_OUTCOMES: tuple[tuple[type[BaseException], str], ...] = (
     (DownloadCancelledError, outcomes.rejected("too_large")),
     (UnsupportedURLSchemeError, outcomes.rejected("unsupported_scheme")),
     (NotSupported, outcomes.rejected("unsupported_scheme")),
+    # A server sending more header lines or bytes than BoundedHeadersDownloadHandler reads.
+    (HeadersTooLarge, outcomes.failed("headers_too_large")),
 )
 
 

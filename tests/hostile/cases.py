@@ -12,13 +12,14 @@ import codecs
 import gzip
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
 import brotli
 
+from tests.hostile import heads
 from tests.hostile.server import Handler, HostileSite, Reply, Request
 
 if sys.version_info >= (3, 14):
@@ -347,6 +348,50 @@ def server_cases() -> list[Case]:
     ]
 
 
+# --- response heads too large to read (tests/hostile/heads.py) --------------------------------
+
+
+def raw_head(make: Callable[[], Iterable[bytes]]) -> Handler:
+    """A page behind the head that *make* sends (a new one for each request)."""
+
+    def handler(site: HostileSite, request: Request) -> Reply:
+        return Reply(head=make(), body=article("Behind the head").encode())
+
+    return handler
+
+
+def header_cases() -> list[Case]:
+    big = 4000  # bytes a line, where the byte limit is to stop it before the line limit
+    made: dict[str, Callable[[], Iterable[bytes]]] = {
+        "/head/many/short": lambda: heads.many_headers(100_000),
+        "/head/many/long-values": lambda: heads.many_headers(100_000, b"v" * 100),
+        "/head/many/bare-lf": lambda: heads.many_headers(100_000, eol=b"\n"),
+        "/head/folded/spaces": lambda: heads.folded(b" more\r\n"),
+        "/head/folded/tabs": lambda: heads.folded(b"\tmore\r\n"),
+        "/head/folded/long": lambda: heads.folded(b" " + b"m" * big + b"\r\n"),
+        "/head/cookies/short": lambda: heads.cookies(8),
+        "/head/cookies/long": lambda: heads.cookies(big),
+        "/head/cookies/bare-lf": lambda: heads.cookies(8, eol=b"\n"),
+        "/head/line/megabyte": lambda: heads.long_line(heads.OK + b"X-Huge: ", 1 << 20),
+        "/head/line/endless": lambda: heads.long_line(heads.OK + b"X-Huge: ", None),
+        "/head/line/no-colon": lambda: heads.long_line(heads.OK + b"X", None),
+        "/head/status/megabyte-reason": lambda: heads.long_line(b"HTTP/1.1 200 ", 1 << 20),
+        "/head/status/endless-reason": lambda: heads.long_line(b"HTTP/1.1 200 ", None),
+        "/head/status/endless-continue": heads.interim_heads,
+        "/head/trickle/headers": lambda: heads.trickle(
+            heads.OK, lambda n: b"X-Slow-%d: %s\r\n" % (n, b"s" * big)
+        ),
+        "/head/trickle/folded": lambda: heads.trickle(
+            heads.OK + b"X-Folded: start\r\n", lambda n: b" " + b"s" * big + b"\r\n"
+        ),
+        "/head/trickle/cookies": lambda: heads.trickle(
+            heads.OK, lambda n: b"Set-Cookie: c%d=%s\r\n" % (n, b"s" * big)
+        ),
+    }
+    too_large = frozenset({"failed:headers_too_large"})
+    return [Case(path, "page", too_large, raw_head(make)) for path, make in made.items()]
+
+
 # --- feeds and sitemaps ------------------------------------------------------------------------
 
 
@@ -499,6 +544,7 @@ CASES: list[Case] = [
     *compression_cases(),
     *redirect_cases(),
     *server_cases(),
+    *header_cases(),
     *xml_cases(),
     *trap_cases(),
 ]

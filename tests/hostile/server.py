@@ -2,7 +2,7 @@
 
 Every answer closes its connection. A reply may wait before answering (a stalled server),
 stop sending in the middle of its body (a dropped connection), or stream a body too large to
-hold (it is generated as it is sent).
+hold (it is generated as it is sent), or a head of its own making (endless, enormous, slow).
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ class Reply:
     cut_after: int | None = None
     # The Content-Length to announce (by default, the body's length when it is bytes).
     length: int | None = None
+    # The raw status line and header lines, blank line included, sent as they come instead
+    # of the head made from status, headers and length: a generator may send a head that is
+    # endless, enormous or slow.
+    head: Iterable[bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,22 @@ class HostileSite:
         # A local file an external XML entity could try to read (the test makes it).
         self.secret_path = ""
         self.requests: list[Request] = []
+        # How long each answer lasted, until it was sent or the client hung up: path, seconds.
+        self.answered: list[tuple[str, float]] = []
         self._lock = threading.Lock()
 
     def record(self, request: Request) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def record_answered(self, request: Request, seconds: float) -> None:
+        with self._lock:
+            self.answered.append((request.path, seconds))
+
+    def answer_seconds(self, path: str) -> list[float]:
+        """How long each answer to *path* (exactly) lasted."""
+        with self._lock:
+            return [seconds for answered, seconds in self.answered if answered == path]
 
     def hits(self, prefix: str) -> list[Request]:
         with self._lock:
@@ -91,7 +106,11 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             site = self.server.site
             site.record(request)
-            self._send(site.answer(request))
+            started = time.monotonic()
+            try:
+                self._send(site.answer(request))
+            finally:
+                site.record_answered(request, time.monotonic() - started)
 
     def _read(self) -> Request | None:
         line = self.rfile.readline(65537).decode("latin-1").strip()
@@ -110,6 +129,14 @@ class _Handler(socketserver.StreamRequestHandler):
     def _send(self, reply: Reply) -> None:
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.head is not None:
+            for chunk in reply.head:
+                self.wfile.write(chunk)
+        else:
+            self._send_head(reply)
+        self._send_body(reply)
+
+    def _send_head(self, reply: Reply) -> None:
         length = reply.length
         if length is None and isinstance(reply.body, bytes):
             length = len(reply.body)
@@ -119,6 +146,8 @@ class _Handler(socketserver.StreamRequestHandler):
             head.append(f"Content-Length: {length}")
         head.append("Connection: close")
         self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+
+    def _send_body(self, reply: Reply) -> None:
         sent = 0
         for chunk in _chunks(reply.body):
             if reply.cut_after is not None and sent + len(chunk) > reply.cut_after:
