@@ -4,6 +4,7 @@ within a hard time budget per page (DESIGN §5)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from pipelines.items import EXTRACTED_STAT, Failed, PageItem, Rejected
+from pipelines.items import (
+    DATES_DROPPED_STAT,
+    EXTRACTED_STAT,
+    METADATA_SKIPPED_STAT,
+    Failed,
+    PageItem,
+    Rejected,
+)
 from pipelines.refcounted import RefCounted
 from pipelines.workers import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
 from storage import outcomes
@@ -23,9 +31,18 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
+logger = logging.getLogger(__name__)
+
 # The worker's function (pipelines.reader.read_page), by name: the crawler process never
 # imports trafilatura itself.
 EXTRACT_TARGET = "pipelines.reader:read_page"
+# Where each kind of thing a reading left out is counted (storage.records.Dropped.what).
+DROPPED_STATS = {
+    "published_at": DATES_DROPPED_STAT,
+    "modified_at": DATES_DROPPED_STAT,
+    "json_ld": METADATA_SKIPPED_STAT,
+    "metadata": METADATA_SKIPPED_STAT,
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +70,8 @@ class ExtractPipeline:
     Settings: EXTRACT_ENABLED, EXTRACT_WORKERS (default: CPU count, at most 4),
     EXTRACT_TIMEOUT (seconds per page, default 10), EXTRACT_MEMORY_LIMIT (bytes of address
     space per worker, default 2 GiB). Pages too large or not HTML never get here
-    (scraper.middlewares.pagefilter).
+    (scraper.middlewares.pagefilter). What a reading leaves out of a page is counted in
+    archive/dates_dropped and archive/metadata_skipped.
     """
 
     def __init__(self, spec: PoolSpec, stats: StatsCollector | None = None) -> None:
@@ -101,7 +119,7 @@ class ExtractPipeline:
         loop = asyncio.get_running_loop()
         try:
             read = await loop.run_in_executor(
-                self._threads, pool.call, page.raw, item.content_type, page.url
+                self._threads, pool.call, page.raw, item.content_type, page.url, page.fetched_at
             )
         except WorkerTimeout as exc:
             raise Failed("extract_timeout", f"{exc}: {page.url}") from exc
@@ -111,8 +129,24 @@ class ExtractPipeline:
             raise Failed("extract_error", f"{exc}: {page.url}") from exc
         if not isinstance(read, Reading):
             raise _unreadable(read.outcome, f"{read.detail}: {page.url}".lstrip(": "))
+        if read.dropped:
+            self._count_dropped(read, page.url)
         item.reading = read
         return item
+
+    def _count_dropped(self, read: Reading, url: str) -> None:
+        """Count what the reading left out; one log line per page says what and why."""
+        for dropped in read.dropped:
+            if self.stats is not None:
+                self.stats.inc_value(DROPPED_STATS.get(dropped.what, METADATA_SKIPPED_STAT))
+        # An impossible date is the page's own mistake; unread metadata may be an attack.
+        dates_only = all(DROPPED_STATS.get(d.what) == DATES_DROPPED_STAT for d in read.dropped)
+        logger.log(
+            logging.INFO if dates_only else logging.WARNING,
+            "%s is archived without %s",
+            url,
+            "; ".join(f"{dropped.what} ({dropped.why})" for dropped in read.dropped),
+        )
 
 
 def _unreadable(outcome: str, detail: str) -> DropItem:

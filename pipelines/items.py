@@ -16,6 +16,10 @@ from storage.records import Page, Reading
 OUTCOME_STAT = "archive/outcome/"
 REQUESTS_STAT = "archive/requests"
 EXTRACTED_STAT = "archive/extracted"
+# What readings left out of pages (storage.records.Dropped): dates no story can have, and
+# stated metadata that could not be read (JSON-LD too large or too deep, ...).
+DATES_DROPPED_STAT = "archive/dates_dropped"
+METADATA_SKIPPED_STAT = "archive/metadata_skipped"
 
 
 @dataclass

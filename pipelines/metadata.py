@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from itertools import accumulate
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -47,9 +49,25 @@ MODIFIED_XPATHS = (
     "//meta[@property='og:updated_time']/@content",
     "//time[@itemprop='dateModified']/@datetime",
 )
-# JSON-LD blocks larger than this are not worth parsing for a date and a headline.
+# What a page's JSON-LD may cost before a block is left unread (the article is kept without
+# it). A block larger than this is not worth parsing for a date and a headline.
 MAX_JSON_LD = 512 * 1024
+# Real JSON-LD nests a handful of levels. Python's json recurses once per level: a block nested
+# deeper than the interpreter's recursion limit raises RecursionError instead of parsing.
+MAX_JSON_LD_DEPTH = 64
+# Real pages have a few JSON-LD blocks, of some kilobytes in all; past these limits a page's
+# further blocks are left unread, so that thousands of blocks cannot cost seconds.
+MAX_JSON_LD_SCRIPTS = 64
+MAX_JSON_LD_TOTAL = 1024 * 1024
+# The blocks of JSON-LD, and the JSON trafilatura and htmldate also parse.
+_JSON_LD = "//script[@type='application/ld+json']"
+_JSON_SCRIPTS = "//script[@type='application/ld+json' or @type='application/settings+json']"
 _SPACE = re.compile(r"\s+")
+# A JSON string, its closing quote optional so that an unterminated one cannot make the
+# pattern retry from every later quote.
+_JSON_STRING = re.compile(r'"(?:[^"\\]+|\\.)*"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_NESTING = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 @dataclass(frozen=True)
@@ -86,24 +104,74 @@ def parse_datetime(value: str | None) -> datetime | None:
     return parsed
 
 
-def json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    """Every JSON object in the page's JSON-LD, @graph members included."""
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+def json_depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest, found without parsing it."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_NESTING.__getitem__, brackets)), default=0)
+
+
+def too_costly(text: str) -> str | None:
+    """Why a block of JSON is too costly to parse ("a block ..." says the rest), or None when
+    it is not."""
+    if len(text) > MAX_JSON_LD:
+        return f"of {len(text)} characters, over the limit of {MAX_JSON_LD}"
+    depth = json_depth(text)
+    if depth > MAX_JSON_LD_DEPTH:
+        return f"nested {depth} deep, over the limit of {MAX_JSON_LD_DEPTH}"
+    return None
+
+
+def _blocks(tree: HtmlElement, xpath: str) -> Iterator[tuple[HtmlElement, str | None]]:
+    """Each JSON block *xpath* finds, with why it is too costly to parse (None: it is not),
+    the page's limits included."""
+    budget = MAX_JSON_LD_TOTAL
+    for number, script in enumerate(tree.xpath(xpath)):
         text = script.text or ""
-        if len(text) > MAX_JSON_LD:
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, dict):
-                yield item
-                graph = item.get("@graph")
-                if isinstance(graph, list):
-                    stack.extend(graph)
+        if number >= MAX_JSON_LD_SCRIPTS:
+            yield script, f"after the first {MAX_JSON_LD_SCRIPTS}"
+        elif len(text) > budget:
+            yield script, f"past the first {MAX_JSON_LD_TOTAL} characters of JSON"
+        else:
+            reason = too_costly(text)
+            budget -= len(text) if reason is None else 0
+            yield script, reason
+
+
+def drop_costly_json(tree: HtmlElement) -> list[str]:
+    """Remove the JSON blocks too costly to parse from *tree*; why they went.
+
+    Done before anything reads the tree, so that trafilatura and htmldate, which parse the same
+    blocks without limits, do not parse them either.
+    """
+    reasons: Counter[str] = Counter()
+    for script, why in _blocks(tree, _JSON_SCRIPTS):
+        if why is not None:
+            reasons[why] += 1
+            script.drop_tree()
+    return [f"{'a block' if n == 1 else f'{n} blocks'} {why}" for why, n in reasons.items()]
+
+
+def _json_ld(text: str) -> Any:
+    """One JSON-LD block's data; None when it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:  # broken JSON-LD is common and means nothing
+        return None
+
+
+def json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON object in the page's JSON-LD, @graph members included, in page order (of
+    the blocks within the limits above)."""
+    for script, costly in _blocks(tree, _JSON_LD):
+        data = None if costly else _json_ld(script.text or "")
+        queue = deque(data if isinstance(data, list) else [data])
+        while queue:
+            item = queue.popleft()
+            if not isinstance(item, dict):
+                continue  # a number, a string, null: nothing to read
+            yield item
+            graph = item.get("@graph")  # a list of objects, or (wrongly) a single one
+            queue.extend(graph if isinstance(graph, list) else [graph])
 
 
 def _types(item: dict[str, Any]) -> set[str]:

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from typing import Any
 
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
 
 from pipelines.decoding import NotText, decode_page, header_charset
-from pipelines.metadata import parse_datetime, stated_metadata
+from pipelines.metadata import StatedMetadata, drop_costly_json, parse_datetime, stated_metadata
+from pipelines.parsing import parse_html
 from storage import outcomes
 from storage.content import Content, normalize
-from storage.records import Reading
+from storage.records import Dropped, Reading
 
 EXTRACTOR = f"trafilatura {version('trafilatura')}"
 
@@ -49,6 +49,12 @@ _LINK_LABEL = re.compile(
     re.IGNORECASE,
 )
 MAX_LINK_LINE = 300
+# No story on the web was published before this: an earlier date is a template's placeholder
+# ("0001-01-01") or a misread, not when the page came out.
+EARLIEST_DATE = datetime(1800, 1, 1, tzinfo=UTC)
+# How far past its fetch a page's date may lie: the page's time zone and a server clock that
+# runs ahead make a fresh story look hours old in the future; "9999-12-31" is "no date".
+FUTURE_SLACK = timedelta(days=1)
 
 
 def clean_title(title: str | None, site_name: str | None) -> str | None:
@@ -100,6 +106,51 @@ def published_at(stated: datetime | None, day: str | None) -> datetime | None:
     return found
 
 
+def impossible_date(value: datetime | None, fetched_at: datetime) -> str | None:
+    """Why *value* cannot be when a page fetched at *fetched_at* was published or modified;
+    None when it can be (or there is no date)."""
+    if value is None:
+        return None
+    if value < EARLIEST_DATE:
+        return f"{value.isoformat()} is before {EARLIEST_DATE.year}"
+    if value > fetched_at + FUTURE_SLACK:
+        return f"{value.isoformat()} is after the page was fetched"
+    return None
+
+
+def _possible_dates(
+    dates: dict[str, datetime | None], fetched_at: datetime | None, dropped: list[Dropped]
+) -> dict[str, datetime | None]:
+    """*dates* with the impossible ones left out (and added to *dropped*)."""
+    fetched_at = fetched_at or datetime.now(UTC)
+    if fetched_at.tzinfo is None:  # as SQLite gives timestamps back: UTC
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    possible = dict(dates)
+    for name, value in dates.items():
+        why = impossible_date(value, fetched_at)
+        if why is not None:
+            possible[name] = None
+            dropped.append(Dropped(name, why))
+    return possible
+
+
+def _stated(tree: HtmlElement) -> tuple[StatedMetadata, list[Dropped]]:
+    """The page's stated metadata, and what of it could not be read.
+
+    JSON too costly to parse is taken out of *tree* first, so that trafilatura does not parse
+    it either.
+    """
+    dropped = [Dropped("json_ld", why) for why in drop_costly_json(tree)]
+    try:
+        stated = stated_metadata(tree)
+    # The stated metadata only adds to what trafilatura reads: however reading it fails, the
+    # article is kept without it.
+    except Exception as exc:
+        dropped.append(Dropped("metadata", f"{type(exc).__name__}: {exc}"))
+        return StatedMetadata(), dropped
+    return stated, dropped
+
+
 def _clean_text(text: str, title: str | None) -> str:
     lines = [_SPACE.sub(" ", line).strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
@@ -110,12 +161,27 @@ def _clean_text(text: str, title: str | None) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Article:
+    """An article read off a page, and what the page stated that was left out of it."""
+
+    content: Content
+    dropped: tuple[Dropped, ...] = ()
+
+
 def extract(html: str, url: str) -> Content | None:
     """The article in *html*, or None when no main text can be found."""
-    tree = load_html(html)
+    article = read_article(html, url)
+    return article.content if article is not None else None
+
+
+def read_article(html: str, url: str, fetched_at: datetime | None = None) -> Article | None:
+    """The article in *html*, fetched at *fetched_at* (default: now), or None when no main
+    text can be found. A date it cannot have is left out (DESIGN §5)."""
+    tree = parse_html(html)
     if tree is None:
         return None
-    stated = stated_metadata(tree)
+    stated, dropped = _stated(tree)
     drop_link_lines(tree)
     document = trafilatura.bare_extraction(tree, options=Extractor(url=url, **OPTIONS))
     if document is None or not isinstance(document, trafilatura.settings.Document):
@@ -126,18 +192,27 @@ def extract(html: str, url: str) -> Content | None:
     if not text:
         return None
     tags = [*(document.categories or []), *(document.tags or [])]
-    return Content(
+    dates = _possible_dates(
+        {
+            "published_at": published_at(stated.published_at, document.date),
+            "modified_at": stated.modified_at,
+        },
+        fetched_at,
+        dropped,
+    )
+    content = Content(
         title=title,
         author=document.author or stated.author,
         text=text,
-        published_at=published_at(stated.published_at, document.date),
-        modified_at=stated.modified_at,
+        published_at=dates["published_at"],
+        modified_at=dates["modified_at"],
         language=document.language or stated.language,
         description=document.description or None,
         site_name=site_name,
         tags=tuple(dict.fromkeys(t.strip() for t in tags if t and t.strip())),
         image=document.image or None,
     )
+    return Article(content, tuple(dropped))
 
 
 @dataclass(frozen=True)
@@ -148,13 +223,17 @@ class Unreadable:
     detail: str = ""
 
 
-def read_page(body: bytes, content_type: str | None, url: str) -> Reading | Unreadable:
-    """Decode and read one article page (DESIGN §5)."""
+def read_page(
+    body: bytes, content_type: str | None, url: str, fetched_at: datetime | None = None
+) -> Reading | Unreadable:
+    """Decode and read one article page, fetched at *fetched_at* (default: now) (DESIGN §5)."""
     try:
         html, encoding = decode_page(body, header_charset(content_type))
     except NotText as exc:
         return Unreadable(outcomes.rejected("not_text"), str(exc))
-    content = extract(html, url)
-    if content is None:
+    article = read_article(html, url, fetched_at)
+    if article is None:
         return Unreadable(outcomes.failed("extract_empty"))
-    return Reading(content=content, encoding=encoding, extractor=EXTRACTOR)
+    return Reading(
+        content=article.content, encoding=encoding, extractor=EXTRACTOR, dropped=article.dropped
+    )

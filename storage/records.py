@@ -26,12 +26,27 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """Something a page states that its reading left out, and why.
+
+    ``what`` is a content field ("published_at", "modified_at": a date no story can have) or
+    the metadata that was not read ("json_ld": a block too large or too deep to parse,
+    "metadata": reading the page's stated metadata failed).
+    """
+
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Reading:
-    """What the extractor read off a page: its content, and the charset it decoded it in."""
+    """What the extractor read off a page: its content, the charset it decoded it in, and
+    what it left out (the crawl counts and logs that)."""
 
     content: Content
     encoding: str | None
     extractor: str
+    dropped: tuple[Dropped, ...] = ()
 
 
 @dataclass(frozen=True)

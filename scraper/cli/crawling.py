@@ -90,16 +90,24 @@ def _crawl_and_report(
         _print_summary(summary)
 
 
+# Counts of the runs' stats that the summary adds up (besides pages and outcomes).
+SUMMED = ("requests", "dates_dropped", "metadata_skipped")
+# What articles were archived without, as the printed summary names it (pipelines.extract).
+LEFT_OUT = {"dates_dropped": "impossible dates", "metadata_skipped": "unreadable metadata"}
+
+
 def _summary(runs: Sequence[RunView]) -> dict[str, Any]:
     outcomes: Counter[str] = Counter()
-    pages = requests = 0
+    pages = 0
+    totals = dict.fromkeys(SUMMED, 0)
     for run in runs:
         outcomes.update(run.stats.get("outcomes", {}))
         pages += int(run.stats.get("pages", 0))
-        requests += int(run.stats.get("requests", 0))
+        for name in SUMMED:
+            totals[name] += int(run.stats.get(name, 0))
     return {
         **summarize(outcomes, pages),
-        "requests": requests,
+        **totals,
         "runs": [run.as_json() for run in runs],
     }
 
@@ -121,6 +129,9 @@ def _print_summary(summary: Mapping[str, Any]) -> None:
             if reasons:
                 details = ", ".join(f"{reason} {n}" for reason, n in reasons.items())
                 click.echo(f"  {label}: {details}")
+        left_out = [f"{what} {stats[key]}" for key, what in LEFT_OUT.items() if stats.get(key)]
+        if left_out:
+            click.echo(f"  archived without: {', '.join(left_out)}")
 
 
 crawl_options = [

@@ -195,6 +195,91 @@ def page_stream(size: int) -> Handler:
     return handler
 
 
+# --- pages that trip the reading: characters XML cannot hold, deep structures, odd dates -----
+
+# Numeric references to characters XML cannot hold, as word processors paste them: with and
+# without ";", decimal and hex, either case of "x".
+BAD_REFERENCES = ("&#11;", "&#x1b;", "&#1", "&#0;", "&#xFFFE;", "&#XFFFF;", "&#xD800;", "&#12;")
+RAW_CONTROLS = ("\x0b", "\x1b", "\x01", "\x0c", "\ufffe", "\uffff")
+# The article a JSON-LD block states, after the block that cannot be read.
+NEWS_JSON_LD = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", '
+    '"headline": "Quay budget approved", "datePublished": "2026-11-02T08:00:00Z"}</script>'
+)
+
+
+def scattered(text: str, marks: tuple[str, ...]) -> str:
+    """*text* with one of *marks* after each of its first words."""
+    words = text.split(" ")
+    return " ".join(w + marks[n] if n < len(marks) else w for n, w in enumerate(words))
+
+
+def json_ld(*blocks: str) -> str:
+    return "".join(f'<script type="application/ld+json">{block}</script>' for block in blocks)
+
+
+def reading_cases() -> list[Case]:
+    """Pages whose article must be archived although something in them cannot be read."""
+    live = frozenset({"article_new"})
+    intact = PARAGRAPHS[1]
+
+    def with_marks(marks: tuple[str, ...]) -> bytes:
+        paragraphs = (PARAGRAPHS[0], scattered(intact, marks), PARAGRAPHS[2])
+        return article("Pasted from a word processor", paragraphs).encode()
+
+    shapes = json_ld(
+        '"a string"',
+        "[1, 2, 3]",
+        "null",
+        '{"@graph": "not a list"}',
+        '{"@type": "NewsArticle", "author": 42, "datePublished": {"y": 2026}, "headline": [1]}',
+    )
+    bombs = {
+        "nested-arrays": json_ld("[" * 100_000),
+        "nested-objects": json_ld('{"a":' * 100_000),
+        "many": json_ld(*['{"@type": "WebPage"}'] * 5000),
+    }
+    dated = '<meta property="article:published_time" content="{}">'
+    # Deeper than libxml2 parses, before the article.
+    deep = article("Deep").replace("<body>", "<body>" + "<div>" * 5000 + "ad" + "</div>" * 5000)
+    return [
+        Case("/reading/references", "page", live, page(with_marks(BAD_REFERENCES)), intact),
+        Case("/reading/raw-controls", "page", live, page(with_marks(RAW_CONTROLS)), intact),
+        *(
+            Case(
+                f"/reading/json-ld-{name}",
+                "page",
+                live,
+                page(article("Quay budget", head=bomb + NEWS_JSON_LD).encode()),
+                PARAGRAPHS[0],
+            )
+            for name, bomb in bombs.items()
+        ),
+        Case(
+            "/reading/json-ld-shapes",
+            "page",
+            live,
+            page(article("Odd shapes", head=shapes).encode()),
+            PARAGRAPHS[0],
+        ),
+        Case(
+            "/reading/year-9999",
+            "page",
+            live,
+            page(article("Forever", head=dated.format("9999-12-31T00:00:00Z")).encode()),
+            PARAGRAPHS[0],
+        ),
+        Case(
+            "/reading/year-1",
+            "page",
+            live,
+            page(article("Long ago", head=dated.format("0001-01-01T00:00:00Z")).encode()),
+            PARAGRAPHS[0],
+        ),
+        Case("/reading/deep-html", "page", live, page(deep.encode()), PARAGRAPHS[0]),
+    ]
+
+
 # --- compression bombs ------------------------------------------------------------------------
 
 
@@ -541,6 +626,7 @@ def routes() -> dict[str, Handler]:
 CASES: list[Case] = [
     *charset_cases(),
     *body_cases(),
+    *reading_cases(),
     *compression_cases(),
     *redirect_cases(),
     *server_cases(),
