@@ -54,8 +54,9 @@ class Rejected(DropItem):
 
 
 class Failed(DropItem):
-    """The page could not be archived (extraction timed out, came back empty, ...)."""
+    """The page could not be archived (extraction timed out, came back empty, ...); logged at
+    *log_level* (Scrapy logs every dropped item with its repr)."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", *, log_level: str = "WARNING") -> None:
         self.outcome = outcomes.failed(reason)
-        super().__init__(f"{self.outcome} {detail}".strip(), log_level="WARNING")
+        super().__init__(f"{self.outcome} {detail}".strip(), log_level=log_level)

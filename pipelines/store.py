@@ -92,8 +92,9 @@ class StorePipeline:
     def close_spider(self) -> None:
         if self.writer is None:
             return
-        for key, urls in self._pending_aliases.items():
-            self.writer.submit(store.add_aliases_by_key, key, sorted(urls))
+        if self.storage_error is None:  # else they could only fail too
+            for key, urls in self._pending_aliases.items():
+                self.writer.submit(store.add_aliases_by_key, key, sorted(urls))
         self._pending_aliases.clear()
         self.writer = None
         WRITERS.release(self.database_url)
@@ -117,13 +118,17 @@ class StorePipeline:
         """
         if self.writer is None:
             raise RuntimeError("StorePipeline used before open_spider")
+        if self.storage_error is not None:  # stopping: the pages still coming are not tried
+            raise Failed("storage", self.storage_error, log_level="INFO")
         try:
             return await asyncio.wrap_future(self.writer.submit(fn, *args, **kwargs))
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
             self._stop(exc)
-            raise Failed("storage", first_line(exc)) from exc
+            # Counted as failed:storage; the run's one ERROR line (``_stop``) says why, so
+            # each of the pages caught in the stop is not logged as a warning of its own.
+            raise Failed("storage", first_line(exc), log_level="INFO") from exc
 
     def _stop(self, exc: BaseException) -> None:
         if self.storage_error is not None:

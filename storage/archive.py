@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import diff, export, migrate, queries, runs, search
-from storage.engine import create_archive_engine, first_line, redact, sqlite_path
+from storage.engine import create_archive_engine, first_line, is_unavailable, redact, sqlite_path
 from storage.errors import ArchiveError, NotFound
+from storage.writable import unwritable
 
 DEFAULT_DATABASE_URL = "sqlite:///archive.db"
 
@@ -42,8 +43,12 @@ class Archive:
             migrate.ensure_schema(self.engine)
         except (OperationalError, OSError) as exc:
             self.engine.dispose()
+            # To read a WAL archive SQLite needs its -wal and -shm files, made on first use.
+            refused = unwritable(url)
+            hint = f" (SQLite makes its -wal and -shm files beside it, but {refused})"
+            hint = hint if refused else ""
             raise ArchiveError(
-                f"cannot open the archive at {redact(url)}: {first_line(exc)}"
+                f"cannot open the archive at {redact(url)}: {first_line(exc)}{hint}"
             ) from exc
 
     @contextmanager
@@ -51,6 +56,20 @@ class Archive:
         """A session in one transaction: committed on success, rolled back on error."""
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """``session()`` for the bookkeeping writes below: a database that refuses writes
+        (disk full, read-only, away) is an ArchiveError, one line for the command line."""
+        try:
+            with self.session() as session:
+                yield session
+        except DBAPIError as exc:
+            if not is_unavailable(exc):
+                raise
+            raise ArchiveError(
+                f"the archive database at {redact(self.url)} refused the write: {first_line(exc)}"
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -150,17 +169,17 @@ class Archive:
         self, source: str | None, kind: str, *, heartbeat: float = runs.DEFAULT_HEARTBEAT
     ) -> int:
         """Make the row of a run about to start, for its crawl to claim (storage.runs)."""
-        with self.session() as session:
+        with self._writing() as session:
             return runs.start_run(session, source=source, kind=kind, heartbeat=heartbeat)
 
     def close_run(self, run_id: int, reason: str) -> bool:
         """Close a run its crawl left open; False when it was closed already."""
-        with self.session() as session:
+        with self._writing() as session:
             return runs.close_run(session, run_id, reason)
 
     def close_stale_runs(self, source: str | None = None) -> list[runs.RunView]:
         """Close, as interrupted, the runs (of *source*) whose crawl stopped beating."""
-        with self.session() as session:
+        with self._writing() as session:
             return runs.close_stale_runs(session, source=source)
 
     def check_schema(self) -> None:

@@ -80,11 +80,22 @@ def is_transient(exc: BaseException) -> bool:
     return "database is locked" in str(exc.orig)
 
 
+# Postgres refusing every write, not one: a read-only transaction (the database or server set
+# read-only, a hot standby answering after a failover) and a privilege taken away. psycopg
+# raises them as InternalError and ProgrammingError, not OperationalError.
+REFUSING_SQLSTATES = frozenset({"25006", "42501"})
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Whether *exc* is the database's trouble rather than one write's: a full disk, a
-    server that cannot be reached, a file locked or unreadable. Writing more will not help;
-    a single wrong write is an IntegrityError or DataError instead."""
-    return isinstance(exc, OperationalError)
+    read-only file or database, a server that cannot be reached, a file locked or unreadable,
+    permission taken away. Writing more will not help; a single wrong write is an
+    IntegrityError or DataError instead."""
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and (
+        getattr(exc.orig, "sqlstate", None) in REFUSING_SQLSTATES
+    )
 
 
 def first_line(exc: BaseException) -> str:

@@ -58,6 +58,8 @@ class Writer:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._down = False
+        # The last batch failed: the failures that follow it are not logged one by one.
+        self._failing = False
         self._thread = threading.Thread(target=self._work, name="archive-writer", daemon=True)
         self._thread.start()
 
@@ -125,14 +127,18 @@ class Writer:
                     time.sleep(pause)
                     continue
                 self._down = is_transient(exc)
-                logger.error("archive write of %d item(s) failed: %s", len(batch), first_line(exc))
+                # A warning, once for a series of failing batches: each caller hears of its
+                # write's failure and says what it means (the store pipeline stops the run).
+                log = logger.debug if self._failing else logger.warning
+                log("archive write of %d item(s) failed: %s", len(batch), first_line(exc))
+                self._failing = True
                 for job in batch:
                     if not job.future.done():
                         job.future.set_exception(exc)
                 return
             if attempt > 2:
                 logger.warning("archive writes go through again after %d tries", attempt)
-            self._down = False
+            self._down = self._failing = False
             for job, value, error in results:
                 if error is None:
                     job.future.set_result(value)

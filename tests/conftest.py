@@ -28,7 +28,8 @@ from sqlalchemy.exc import OperationalError
 
 from storage.engine import normalize_url, redact, sqlite_path
 from tests.crawling import crawl, sources_file
-from tests.databases import migrated, scratch_postgres
+from tests.databases import migrated, postgres_tablespace, scratch_postgres
+from tests.faults import small_disk
 from tests.site import NewsSite, SiteHost, hosting
 
 # The robustness report: its fixture, and its table at the end of the run.
@@ -267,3 +268,19 @@ def archived(site: NewsSite, db_url: str, tmp_path: Path, archived_once: Archive
     """
     archived_once.copy_into(db_url)
     return sources_file(tmp_path / "archiver.toml", site.base_url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def small_disk_db_url(request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
+    """A migrated archive whose every file is on a 64 MB tmpfs, and that tmpfs: the SQLite
+    file, or the Postgres database (made in a tablespace there)."""
+    with small_disk(64) as disk:
+        if request.param == "sqlite":
+            url = f"sqlite:///{disk / 'archive.db'}"
+            migrated(url)
+            yield url, disk
+            return
+        template: URL = request.getfixturevalue("postgres_template")
+        with postgres_tablespace(template, disk / "postgres") as tablespace:
+            for url in scratch_postgres(template, template.database, tablespace):
+                yield url, disk

@@ -9,25 +9,22 @@ import random
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 from storage import Archive, NotFound
 from storage.engine import sqlite_path
 from tests.crawling import archiver, crawl, sources_file
 from tests.daemons import runs as daemon_runs
 from tests.daemons import wait_for
-from tests.databases import migrated, postgres_tablespace, scratch_postgres
 from tests.faults import (
     CrawlProcess,
     TcpProxy,
     check_consistent,
     fill,
     outage,
-    small_disk,
     versions,
 )
 from tests.report import Report
@@ -195,22 +192,6 @@ def test_two_crawls_writing_one_archive_at_once_double_nothing(db_url: str, tmp_
     check_consistent(db_url)
     with Archive(db_url) as archive:
         assert archive.stats()["articles"] == archive.stats()["versions"] == public
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def small_disk_db_url(request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
-    """A migrated archive whose every file is on a 64 MB tmpfs, and that tmpfs: the SQLite
-    file, or the Postgres database (created in a tablespace there)."""
-    with small_disk(64) as disk:
-        if request.param == "sqlite":
-            url = f"sqlite:///{disk / 'archive.db'}"
-            migrated(url)
-            yield url, disk
-            return
-        template: URL = request.getfixturevalue("postgres_template")
-        with postgres_tablespace(template, disk / "postgres") as tablespace:
-            for url in scratch_postgres(template, template.database, tablespace):
-                yield url, disk
 
 
 def test_a_full_disk_stops_the_run_cleanly_and_the_next_run_recovers(

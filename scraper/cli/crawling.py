@@ -14,6 +14,7 @@ from scraper.config import ConfigError
 from storage import ArchiveError
 from storage.outcomes import summarize
 from storage.runs import CRASHED, RunView
+from storage.writable import check_writable
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -54,7 +55,9 @@ def _crawl_and_report(
     if not verbose:
         overrides["STATS_DUMP"] = False
     crawl = crawl_settings(state.config, url, {**overrides, **settings_overrides})
-    # Opening the archive fails fast, with one line, when it cannot be opened or migrated.
+    # An archive that cannot be written, or opened, or migrated fails now, with one line,
+    # before any run is made or any crawl, lock or worker started.
+    check_writable(url)
     with state.archive(write=True) as archive:
         if run_id is not None:
             run_ids = [run_id]
@@ -73,7 +76,8 @@ def _crawl_and_report(
         if result.storage_error is not None:
             raise ArchiveError(
                 f"run {result.run_id} stopped, the archive database failed: "
-                f"{result.storage_error} (what was not stored is fetched again next run)"
+                f"{result.storage_error} (nothing stored is lost; what was not stored is "
+                "fetched again next run)"
             )
     with state.archive(write=True) as archive:
         runs = [archive.crawl_run(r.run_id) for r in results]

@@ -22,6 +22,7 @@ from storage import queries, runs
 from storage.models import utcnow
 from storage.revisit import parse_duration
 from storage.runs import DEFAULT_HEARTBEAT, RunView
+from storage.writable import check_writable
 
 
 def _duration(value: str, option: str) -> timedelta:
@@ -93,8 +94,9 @@ def daemon(
     if not config.sources:
         raise ConfigError(f"no sources configured ({config.path or 'no sources file found'})")
     url = state.database_url
+    check_writable(url)  # fail now, with one line, if the archive cannot be written
     with state.archive(write=True):
-        pass  # fail now, with one line, if the archive cannot be opened
+        pass  # or opened
     stream: IO[str] = open(log_file, "a", buffering=1) if log_file else sys.stderr  # noqa: SIM115  (the daemon logs to it until it exits)
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))

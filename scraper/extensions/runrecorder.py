@@ -6,7 +6,9 @@ A run of a source holds the source's lock (storage.locks) from start to end: a s
 the same source, from anywhere, ends at once as ``already_running``. While it runs, the
 recorder saves the crawl's counts every ARCHIVE_HEARTBEAT seconds, which is the run's
 heartbeat, and closes the stale runs of its source that it comes across; at the end it saves
-the final counts with the finish reason.
+the final counts with the finish reason. A crawl stopped because the archive refused writes
+(disk full, read-only, the server away) closes its run as ``storage_failed`` on a connection
+of its own: the writer's may be wedged, its queue full of writes that can only fail.
 
 Settings: ARCHIVE_DATABASE_URL (required), ARCHIVE_RUN_ID, ARCHIVE_SOURCE (empty for ad hoc
 fetches), ARCHIVE_SOURCE_FINGERPRINT, ARCHIVE_RUN_KIND (discover, revisit or adhoc),
@@ -27,12 +29,20 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.asyncio import create_looping_call
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
-from pipelines.items import EXTRACTED_STAT, OUTCOME_STAT, REQUESTS_STAT
+from pipelines.items import (
+    DATES_DROPPED_STAT,
+    EXTRACTED_STAT,
+    METADATA_SKIPPED_STAT,
+    OUTCOME_STAT,
+    REQUESTS_STAT,
+)
 from pipelines.signals import run_opened
 from pipelines.store import STORAGE_ERROR_STAT, WRITERS, archive_url
 from storage import outcomes, runs
-from storage.engine import first_line, redact
+from storage.engine import create_archive_engine, first_line, is_unavailable, redact, sqlite_path
 from storage.errors import ArchiveError
 from storage.locks import NamedLock, source_lock
 from storage.writer import Writer
@@ -51,6 +61,9 @@ RUN_ID_STAT = "archive/run_id"
 # The finish reason of a crawl handed a run that is not its own (unknown, another source's,
 # or over already): it ends at once and records nothing.
 RUN_REFUSED = "run_refused"
+# Seconds a crawl waits for a Postgres server to take the connection its run is closed on
+# after the archive failed (libpq would wait as long as the system lets a connect take).
+CLOSE_CONNECT_TIMEOUT = 10
 
 
 def run_stats(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
@@ -64,6 +77,8 @@ def run_stats(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
         **outcomes.summarize(counts, pages=int(stats.get("response_received_count", 0))),
         "requests": int(stats.get(REQUESTS_STAT, 0)),
         "extracted": int(stats.get(EXTRACTED_STAT, 0)),
+        "dates_dropped": int(stats.get(DATES_DROPPED_STAT, 0)),
+        "metadata_skipped": int(stats.get(METADATA_SKIPPED_STAT, 0)),
         "outcomes": dict(sorted(counts.items())),
         "bytes": int(stats.get("downloader/response_bytes", 0)),
         "elapsed": round(elapsed, 3),
@@ -132,21 +147,34 @@ class RunRecorder:
             logger.error("cannot record this crawl: %s", exc)
             raise CloseSpider(RUN_REFUSED) from exc
         except Exception as exc:  # the database failed (the writer retried for minutes)
-            logger.error("the archive database failed, the crawl cannot start: %s", first_line(exc))
-            stats.set_value(STORAGE_ERROR_STAT, first_line(exc))
-            raise CloseSpider(runs.STORAGE_FAILED) from exc
+            raise self._cannot_start(exc) from exc
         stats.set_value(RUN_ID_STAT, self.run_id)
         await self.crawler.signals.send_catch_log_async(
             run_opened, run_id=self.run_id, source_id=self.source_id
         )
         if self.source is not None:
             lock = source_lock(self.database_url, self.source)
-            if not await asyncio.to_thread(lock.acquire):
+            try:
+                taken = await asyncio.to_thread(lock.acquire)
+            except Exception as exc:  # its file cannot be made, its server is away
+                raise self._cannot_start(exc) from exc
+            if not taken:
                 raise CloseSpider(runs.ALREADY_RUNNING)
             self.lock = lock
-        await self._close_stale()
+        try:
+            await self._close_stale()
+        except Exception as exc:
+            raise self._cannot_start(exc) from exc
         self._beat = create_looping_call(self._save_progress)
         self._beat.start(self.heartbeat, now=False)
+
+    def _cannot_start(self, exc: BaseException) -> CloseSpider:
+        """The archive failed before the crawl got going: one ERROR line, and the reason to
+        stop with (an error from a spider_opened handler would not stop the crawl)."""
+        logger.error("the archive database failed, the crawl cannot start: %s", first_line(exc))
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(STORAGE_ERROR_STAT, first_line(exc))
+        return CloseSpider(runs.STORAGE_FAILED)
 
     async def _open_run(self) -> None:
         if self.source is not None:
@@ -187,10 +215,14 @@ class RunRecorder:
         """The heartbeat: the counts so far, then a look for stale runs of the source.
 
         Fire and forget (the writer thread saves it between page writes); while a beat is
-        still waiting for the writer, as when the database is away, no more pile up.
+        still waiting for the writer, as when the database is away, no more pile up. None
+        once the archive has failed: the crawl is stopping, and records its end aside.
         """
         assert self.writer is not None
         assert self.run_id is not None
+        assert self.crawler.stats is not None
+        if self.crawler.stats.get_value(STORAGE_ERROR_STAT) is not None:
+            return
         if self._pending is not None and not self._pending.done():
             return
         self._pending = self.writer.submit(runs.save_progress, self.run_id, self._stats())
@@ -217,9 +249,7 @@ class RunRecorder:
             self._beat.stop()
         try:
             if self.recording and self.run_id is not None:
-                await self._write(runs.save_progress, self.run_id, self._stats(), reason)
-        except Exception as exc:  # left open: found stale and closed by whoever comes next
-            logger.error("could not record the end of run %s: %s", self.run_id, first_line(exc))
+                await self._record_end(self.run_id, reason)
         finally:
             if self.lock is not None:
                 await asyncio.to_thread(self.lock.release)
@@ -227,3 +257,46 @@ class RunRecorder:
             if self.writer is not None:
                 WRITERS.release(self.database_url)
                 self.writer = None
+
+    async def _record_end(self, run_id: int, reason: str) -> None:
+        """The final counts and finish reason: through the writer; once the archive has
+        failed, as ``storage_failed`` on a connection of its own."""
+        stats = self.crawler.stats
+        assert stats is not None
+        if stats.get_value(STORAGE_ERROR_STAT) is None:
+            try:
+                await self._write(runs.save_progress, run_id, self._stats(), reason)
+                return
+            except Exception as exc:
+                if not is_unavailable(exc):  # left open: found stale and closed later
+                    logger.error("could not record the end of run %s: %s", run_id, first_line(exc))
+                    return
+                # The crawl's last write is the one the archive refused.
+                logger.error("the archive database failed at the run's end: %s", first_line(exc))
+                stats.set_value(STORAGE_ERROR_STAT, first_line(exc))
+        # Counted after the store pipeline closed: every page's outcome is in.
+        await asyncio.to_thread(self._close_aside, run_id, self._stats())
+
+    def _close_aside(self, run_id: int, stats: dict[str, Any]) -> None:
+        """Close the run as ``storage_failed`` on a fresh connection; when the archive refuses
+        that too (still full, read-only), say so in one line: the run is then found stale
+        and closed as ``interrupted``."""
+        options: dict[str, Any] = {"poolclass": NullPool}
+        if sqlite_path(self.database_url) is None:
+            options["connect_args"] = {"connect_timeout": CLOSE_CONNECT_TIMEOUT}
+        try:
+            engine = create_archive_engine(self.database_url, write=True, **options)
+            try:
+                with sessionmaker(engine).begin() as session:
+                    runs.save_progress(session, run_id, stats, runs.STORAGE_FAILED)
+            finally:
+                engine.dispose()
+        except Exception as exc:
+            logger.error(
+                "could not close run %s as %s, the archive refused that too: %s "
+                "(it stays open until found stale, then it is closed as %s)",
+                run_id,
+                runs.STORAGE_FAILED,
+                first_line(exc),
+                runs.INTERRUPTED,
+            )
