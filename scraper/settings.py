@@ -38,7 +38,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Hardening: limits on everything that comes from the web.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = 30.0  # seconds; a float, as Scrapy reads it (and -s checks it)
 REDIRECT_MAX_TIMES = 10
 METAREFRESH_MAXDELAY = 10
 URLLENGTH_LIMIT = 2083
@@ -56,7 +56,7 @@ DOWNLOAD_HANDLERS = {
 }
 # Against traps: depth is limited per source (max_depth), requests per host by
 # ARCHIVE_MAX_REQUESTS_PER_HOST (the spider's).
-CLOSESPIDER_TIMEOUT = 0
+CLOSESPIDER_TIMEOUT = 0.0
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0

@@ -105,6 +105,7 @@ class Archive:
         """Versions matching *query* (words, "phrases", OR, -word), best first; by default
         each article's latest version only."""
         with self.session() as session:
+            queries.require_source(session, source)
             return search.search(
                 session,
                 query,
@@ -134,6 +135,11 @@ class Archive:
                 raise NotFound(f"{versions[0].url} has versions 1 to {count}, not {number}")
         return diff.diff_versions(versions[old - 1], versions[new - 1])
 
+    def require_source(self, name: str | None) -> None:
+        """Raise NotFound unless *name* (when given) is a source of this archive."""
+        with self.session() as session:
+            queries.require_source(session, name)
+
     def export(
         self,
         out: IO[Any],
@@ -147,6 +153,7 @@ class Archive:
         """Write the versions to *out* (text for jsonl and csv, bytes for warc), streaming;
         return how many were written."""
         with self.session() as session:
+            queries.require_source(session, source)
             versions = export.rows(
                 session,
                 source=source,

@@ -146,6 +146,16 @@ def show(
     return _view(article, version, count, _duplicate_of(session, article))
 
 
+def require_source(session: Session, name: str | None) -> None:
+    """Raise NotFound unless *name* (when given) is a source the archive holds."""
+    if name is None:
+        return
+    names = list(session.scalars(select(Source.name).order_by(Source.name)))
+    if name not in names:
+        known = ", ".join(names) or "none yet"
+        raise NotFound(f"no source {name!r} in the archive (its sources: {known})")
+
+
 def stats(session: Session) -> dict[str, int]:
     """Counts for the whole archive (the ``stats --json`` contract, plus a few more)."""
 

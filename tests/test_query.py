@@ -17,7 +17,7 @@ import pytest
 from datasette.utils import detect_fts
 from warcio.archiveiterator import ArchiveIterator
 
-from storage import Archive
+from storage import Archive, NotFound
 from storage.blobs import get_blob
 from storage.content import Content, normalize
 from storage.export import FIELDS, rows
@@ -73,7 +73,9 @@ def test_search_finds_edited_out_phrases_only_among_all_versions(
         assert not archive.search(quoted, all_versions=True, until=seen)
         assert archive.search(quoted, all_versions=True, until=seen + timedelta(seconds=1))
         assert archive.search(quoted, all_versions=True, source="riverside")
-        assert not archive.search(quoted, all_versions=True, source="elsewhere")
+        # A source the archive does not hold is an error, not an empty answer.
+        with pytest.raises(NotFound, match="no source 'elsewhere'"):
+            archive.search(quoted, all_versions=True, source="elsewhere")
 
 
 def test_a_title_match_ranks_above_a_passing_mention(

@@ -9,7 +9,15 @@ from typing import IO, Any
 
 import click
 
-from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment
+from scraper.cli.base import (
+    State,
+    cli,
+    emit_json,
+    json_option,
+    one_line_errors,
+    open_for_writing,
+    parse_moment,
+)
 from storage.engine import redact
 from storage.export import FORMATS
 from storage.search import MARK_END, MARK_START
@@ -128,15 +136,18 @@ def export(
     first, last = _moments(since, until)
     kind = next(f for f in FORMATS if f == output)  # as a Format (click checked the choice)
     with ExitStack() as stack:
+        archive = stack.enter_context(state.archive())
+        # Before the output is opened: a mistyped source must not empty last week's file.
+        archive.require_source(source)
         stream: IO[Any]
-        if kind == "warc":
-            stream = sys.stdout.buffer if target == "-" else stack.enter_context(open(target, "wb"))
-        elif target == "-":
-            stream = sys.stdout
+        if target == "-":
+            stream = sys.stdout.buffer if kind == "warc" else sys.stdout
+        elif kind == "warc":
+            stream = stack.enter_context(open_for_writing(target, "wb", "the export"))
         else:
             # newline="": the csv module writes RFC 4180 line ends itself.
-            stream = stack.enter_context(open(target, "w", encoding="utf-8", newline=""))
-        archive = stack.enter_context(state.archive())
+            options = {"encoding": "utf-8", "newline": ""}
+            stream = stack.enter_context(open_for_writing(target, "w", "the export", **options))
         count = archive.export(
             stream, kind, source=source, since=first, until=last, all_versions=all_versions
         )

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import IO, Any, ParamSpec, TypeVar
 
 import click
 
@@ -50,6 +50,14 @@ def one_line_errors(fn: Callable[P, T]) -> Callable[P, T]:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
+
+
+def open_for_writing(path: str, mode: str, what: str, **options: Any) -> IO[Any]:
+    """Open *path* to write, or stop with one line saying why it cannot be (no traceback)."""
+    try:
+        return open(path, mode, **options)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {what} {path}: {exc.strerror}") from exc
 
 
 def emit_json(data: Any) -> None:

@@ -9,7 +9,15 @@ from urllib.parse import urlsplit
 
 import click
 
-from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors
+from scraper import settings as project_settings
+from scraper.cli.base import (
+    State,
+    cli,
+    emit_json,
+    json_option,
+    one_line_errors,
+    open_for_writing,
+)
 from scraper.config import ConfigError
 from storage import ArchiveError
 from storage.outcomes import summarize
@@ -21,13 +29,40 @@ T = TypeVar("T")
 
 
 def _parse_settings(values: Sequence[str], outcomes: str | None = None) -> dict[str, str]:
-    settings = {"ARCHIVE_OUTCOME_LOG": outcomes} if outcomes else {}
+    settings: dict[str, str] = {}
+    if outcomes:
+        # Opened now, so that a path that cannot be written stops the command in one line
+        # before anything is crawled (the ledger appends to it).
+        open_for_writing(outcomes, "a", "the outcomes file", encoding="utf-8").close()
+        settings["ARCHIVE_OUTCOME_LOG"] = outcomes
     for value in values:
         name, sep, setting = value.partition("=")
+        name = name.strip()
         if not sep or not name:
             raise click.ClickException(f"-s {value!r}: use NAME=VALUE")
-        settings[name.strip()] = setting
+        _check_setting(name, setting)
+        settings[name] = setting
     return settings
+
+
+# How Scrapy reads a setting whose default is of this type.
+_READERS = {bool: ("getbool", "true or false"), int: ("getint", "a whole number")}
+_READERS[float] = ("getfloat", "a number")
+
+
+def _check_setting(name: str, value: str) -> None:
+    """Refuse, in one line, a value the setting's reader would fail on mid-crawl."""
+    from scrapy.settings import Settings, default_settings  # noqa: PLC0415  (imports Scrapy: slow)
+
+    default = getattr(project_settings, name, getattr(default_settings, name, None))
+    reader = _READERS.get(type(default))
+    if reader is None:  # a string, a list, a dict, or a setting whose default lives elsewhere
+        return
+    method, kind = reader
+    try:
+        getattr(Settings({name: value}), method)(name)
+    except ValueError as exc:
+        raise click.ClickException(f"-s {name}={value!r}: {name} takes {kind}") from exc
 
 
 def _crawl_and_report(

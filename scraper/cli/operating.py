@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from schedules.plan import SourcePlan, needs_catch_up, upcoming
 from schedules.triggers import parse_schedule
-from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, when
+from scraper.cli.base import (
+    State,
+    cli,
+    emit_json,
+    json_option,
+    one_line_errors,
+    open_for_writing,
+    when,
+)
 from scraper.config import ConfigError
 from storage import queries, runs
 from storage.models import utcnow
@@ -97,7 +105,9 @@ def daemon(
     check_writable(url)  # fail now, with one line, if the archive cannot be written
     with state.archive(write=True):
         pass  # or opened
-    stream: IO[str] = open(log_file, "a", buffering=1) if log_file else sys.stderr  # noqa: SIM115  (the daemon logs to it until it exits)
+    stream: IO[str] = (
+        open_for_writing(log_file, "a", "the log file", buffering=1) if log_file else sys.stderr
+    )
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
