@@ -45,8 +45,11 @@ class Archive:
             self.engine.dispose()
             # To read a WAL archive SQLite needs its -wal and -shm files, made on first use.
             refused = unwritable(url)
-            hint = f" (SQLite makes its -wal and -shm files beside it, but {refused})"
-            hint = hint if refused else ""
+            hint = (
+                f" (SQLite makes its -wal and -shm files beside it, but {refused})"
+                if refused
+                else ""
+            )
             raise ArchiveError(
                 f"cannot open the archive at {redact(url)}: {first_line(exc)}{hint}"
             ) from exc

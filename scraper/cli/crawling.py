@@ -46,8 +46,11 @@ def _parse_settings(values: Sequence[str], outcomes: str | None = None) -> dict[
 
 
 # How Scrapy reads a setting whose default is of this type.
-_READERS = {bool: ("getbool", "true or false"), int: ("getint", "a whole number")}
-_READERS[float] = ("getfloat", "a number")
+_READERS = {
+    bool: ("getbool", "true or false"),
+    int: ("getint", "a whole number"),
+    float: ("getfloat", "a number"),
+}
 
 
 def _check_setting(name: str, value: str) -> None:

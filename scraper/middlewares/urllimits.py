@@ -14,6 +14,7 @@ subclasses here end it as ``rejected:bad_url`` instead of an unexplained failure
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
@@ -22,6 +23,7 @@ from scraper.extensions.outcomes import RequestRejected
 from storage.urls import BadURL, url_key
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Self
 
     from scrapy import Request
@@ -63,8 +65,13 @@ class UrlLimitsMiddleware:
             raise refusal
 
 
-def _bad_target(request: Request, exc: ValueError) -> RequestRejected:
-    return RequestRejected("bad_url", f"redirect target of {request.url}: {exc}")
+def _followed(request: Request, follow: Callable[[], Request | Response]) -> Request | Response:
+    """What Scrapy's redirect middleware makes of a response; a target so malformed that no
+    request can be made of it ends as rejected:bad_url."""
+    try:
+        return follow()
+    except ValueError as exc:
+        raise RequestRejected("bad_url", f"redirect target of {request.url}: {exc}") from exc
 
 
 # The spider argument is gone from these methods (Scrapy deprecates it, and calls a method
@@ -73,17 +80,11 @@ class BoundedRedirectMiddleware(RedirectMiddleware):
     def process_response(  # type: ignore[override]  # without the deprecated spider argument
         self, request: Request, response: Response
     ) -> Request | Response:
-        try:
-            return super().process_response(request, response)
-        except ValueError as exc:
-            raise _bad_target(request, exc) from exc
+        return _followed(request, partial(super().process_response, request, response))
 
 
 class BoundedMetaRefreshMiddleware(MetaRefreshMiddleware):
     def process_response(  # type: ignore[override]  # without the deprecated spider argument
         self, request: Request, response: Response
     ) -> Request | Response:
-        try:
-            return super().process_response(request, response)
-        except ValueError as exc:
-            raise _bad_target(request, exc) from exc
+        return _followed(request, partial(super().process_response, request, response))

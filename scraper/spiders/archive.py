@@ -437,7 +437,7 @@ class ArchiveSpider(Spider):
     def _declared_copies(self, response: HtmlResponse) -> tuple[str, ...]:
         """The page's own AMP copy (rel=amphtml): an alias known without fetching it."""
         amp = _link_rel(response, "amphtml")
-        if amp and len(amp) <= self.max_url_length and same_site(response.url, amp):
+        if amp and not broken_limit(amp, self.max_url_length) and same_site(response.url, amp):
             return (amp,)
         return ()
 

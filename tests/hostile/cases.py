@@ -409,8 +409,13 @@ def server_cases() -> list[Case]:
     return [
         Case("/server/rate-limited", "page", frozenset({"article_new"}), rate_limited),
         *(
-            Case(f"/server/retry-after-{name}", "page", frozenset({"article_new"}), handler)
-            for name, handler in ((n, unreadable_retry_after(v)) for n, v in garbage.items())
+            Case(
+                f"/server/retry-after-{name}",
+                "page",
+                frozenset({"article_new"}),
+                unreadable_retry_after(value),
+            )
+            for name, value in garbage.items()
         ),
         Case(
             "/server/unavailable-for-a-day",

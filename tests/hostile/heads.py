@@ -57,7 +57,8 @@ def interim_heads() -> Iterator[bytes]:
 
 
 def trickle(start: bytes, line: Callable[[int], bytes]) -> Iterator[bytes]:
-    """*start*, then ``line(n)`` one every TRICKLE_SECONDS, without end."""
+    """*start*, then ``line(n)`` one every TRICKLE_SECONDS, without end: a server that is
+    slow on purpose, the one sleep of the hostile server (it answers in a thread of its own)."""
     yield start
     for n in itertools.count():
         time.sleep(TRICKLE_SECONDS)
