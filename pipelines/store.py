@@ -134,7 +134,11 @@ class StorePipeline:
         if self.storage_error is not None:
             return
         self.storage_error = first_line(exc)
-        logger.error("the archive database failed, stopping the run: %s", self.storage_error)
+        logger.error(
+            "the archive database failed, stopping the run: %s",
+            self.storage_error,
+            extra={"crawler": self.crawler},
+        )
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(STORAGE_ERROR_STAT, self.storage_error)
         if self.crawler.engine is not None:

@@ -6,6 +6,10 @@ when it overruns its budget that process is killed and a fresh one takes its pla
 
 Workers are forked from a forkserver that has already imported the target's module, so a
 replacement is ready in milliseconds and never inherits the crawler's threads or sockets.
+
+What a call logs in its worker (trafilatura's warnings, say) comes back with its result and is
+logged again in the calling process, where its handlers (scraper.logformat) say which run the
+line belongs to; a worker has no handler of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import multiprocessing
 import queue
 import resource
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
@@ -44,11 +48,75 @@ def _resolve(target: str) -> Callable[..., Any]:
     return function
 
 
+# The most records one call sends back (a page could make its reader warn without end).
+MAX_RECORDS = 50
+
+
+class _Collector(logging.Handler):
+    """In a worker: what one call logs at WARNING or above, as plain values (picklable)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[dict[str, Any]] = []
+        self.left_out = 0
+        self._formatter = logging.Formatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) >= MAX_RECORDS:
+            self.left_out += 1
+            return
+        try:
+            exc_text = self._formatter.formatException(record.exc_info) if record.exc_info else None
+            self.records.append(
+                {
+                    "name": record.name,
+                    "levelno": record.levelno,
+                    "levelname": record.levelname,
+                    "msg": record.getMessage(),
+                    "created": record.created,
+                    "msecs": record.msecs,
+                    "process": record.process,
+                    "processName": record.processName,
+                    "exc_text": exc_text,
+                    "stack_info": record.stack_info,
+                }
+            )
+        except Exception:
+            self.handleError(record)
+
+    def take(self) -> list[dict[str, Any]]:
+        taken, self.records = self.records, []
+        if self.left_out:
+            taken.append(
+                {
+                    "name": __name__,
+                    "levelno": logging.WARNING,
+                    "levelname": "WARNING",
+                    "msg": f"{self.left_out} more log record(s) of this call left out",
+                }
+            )
+            self.left_out = 0
+        return taken
+
+
+def _replay(records: list[dict[str, Any]], extra: Mapping[str, Any] | None) -> None:
+    """Log what a worker's call logged, here, through this process's handlers (with *extra*'s
+    attributes, as ``logger.log(..., extra=extra)`` would give them)."""
+    for fields in records:
+        record = logging.makeLogRecord({**(extra or {}), **fields})
+        log = logging.getLogger(record.name)
+        if log.isEnabledFor(record.levelno):
+            log.handle(record)
+
+
 def _serve(connection: Connection, target: str, memory_limit: int | None) -> None:
-    """Worker main loop: receive arguments, send back ("ok", result) or ("error", message)."""
+    """Worker main loop: receive arguments, send back ("ok", result, records) or ("error",
+    message, records), *records* being what the call logged."""
     if memory_limit:
         # A page that would balloon the worker fails inside it instead of swapping the host.
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    collector = _Collector()
+    logging.getLogger().addHandler(collector)
     function = _resolve(target)
     while True:
         try:
@@ -60,11 +128,12 @@ def _serve(connection: Connection, target: str, memory_limit: int | None) -> Non
         try:
             result = function(*args)
         except MemoryError:
-            connection.send(("error", "MemoryError: the worker's memory limit was reached"))
+            message = "MemoryError: the worker's memory limit was reached"
+            connection.send(("error", message, collector.take()))
         except Exception as exc:  # any failure of one page is reported, never fatal
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+            connection.send(("error", f"{type(exc).__name__}: {exc}", collector.take()))
         else:
-            connection.send(("ok", result))
+            connection.send(("ok", result, collector.take()))
 
 
 class _Worker:
@@ -127,18 +196,21 @@ class WorkerPool:
         if not closed:
             self._idle.put(self._spawn())
 
-    def call(self, *args: Any) -> Any:
+    def call(self, *args: Any, log_extra: Mapping[str, Any] | None = None) -> Any:
+        """``target(*args)`` in a worker; what it logged there is logged here, each record
+        with *log_extra*'s attributes (``{"crawler": crawler}`` names the crawl's run)."""
         worker = self._idle.get()
         try:
             worker.connection.send(args)
             if not worker.connection.poll(self.timeout):
                 self._replace(worker)
                 raise WorkerTimeout(f"no result within {self.timeout:g} s")
-            status, value = worker.connection.recv()
+            status, value, records = worker.connection.recv()
         except (EOFError, OSError) as exc:
             self._replace(worker)
             raise WorkerCrashed(f"worker exited with code {worker.process.exitcode}") from exc
         self._idle.put(worker)
+        _replay(records, log_extra)
         if status == "error":
             raise WorkerError(value)
         return value

@@ -117,7 +117,12 @@ class Child:
         try:
             await asyncio.wait_for(process.wait(), limit)
         except TimeoutError:
-            logger.warning("%s ran past its limit of %.0f s: stopping it", self.order.label, limit)
+            logger.warning(
+                "%s ran past its limit of %.0f s: stopping it",
+                self.order.label,
+                limit,
+                extra=self.order.log_extra,
+            )
             self.interrupt("time_limit")
         killed = await self._wait_or_kill(grace)
         stdout = (await output).decode("utf-8", "replace")
@@ -138,7 +143,12 @@ class Child:
         try:
             await asyncio.wait_for(process.wait(), grace)
         except TimeoutError:
-            logger.error("%s did not stop within %.0f s: killing it", self.order.label, grace)
+            logger.error(
+                "%s did not stop within %.0f s: killing it",
+                self.order.label,
+                grace,
+                extra=self.order.log_extra,
+            )
             process.kill()
             await process.wait()
             return True

@@ -24,6 +24,12 @@ class RunOrder:
     def label(self) -> str:
         return f"{self.kind} run of {self.source}"
 
+    @property
+    def log_extra(self) -> dict[str, Any]:
+        """``extra=`` for a log line about this run: the line then names its source and run
+        like the crawl's own lines do (scraper.logformat)."""
+        return {"source": self.source, "run_id": self.run_id}
+
 
 @dataclass(frozen=True)
 class RunEnd:

@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import BaseSettings, Settings
 
 from pipelines.store import STORAGE_ERROR_STAT
 from scraper.config import Config, Source
+from scraper.logformat import RunFields, RunTag, dress, url_secrets
 from scraper.spiders.archive import ArchiveSpider
 from storage.runs import DEFAULT_HEARTBEAT
 
@@ -66,15 +67,67 @@ class CrawlResult:
     storage_error: str | None = None
 
 
+class CrawlTags:
+    """Which run a log record belongs to, by the crawler or spider it carries (Scrapy logs
+    many with ``extra={"spider": ...}``, some with ``extra={"crawler": ...}``)."""
+
+    def __init__(self) -> None:
+        self._tags: dict[Crawler, RunTag] = {}
+
+    def add(self, crawler: Crawler, tag: RunTag) -> None:
+        self._tags[crawler] = tag
+
+    def __call__(self, record: logging.LogRecord) -> RunTag | None:
+        crawler = getattr(record, "crawler", None)
+        if crawler is None:
+            crawler = getattr(getattr(record, "spider", None), "crawler", None)
+        return self._tags.get(crawler) if isinstance(crawler, Crawler) else None
+
+
+def install_logging(settings: BaseSettings, log_format: str, default: RunTag) -> RunFields:
+    """Log this process's records in *log_format*, each line with its run (see
+    scraper.logformat), where Scrapy's own root handler would (LOG_FILE, LOG_FILE_APPEND,
+    LOG_ENCODING, LOG_ENABLED, LOG_LEVEL) and instead of it; the fields it returns say which
+    run a line belongs to (set its ``default`` once the run is made).
+    """
+    handler: logging.Handler
+    filename = settings.get("LOG_FILE")
+    if filename:
+        mode = "a" if settings.getbool("LOG_FILE_APPEND", True) else "w"
+        handler = logging.FileHandler(filename, mode, encoding=settings.get("LOG_ENCODING"))
+    elif settings.getbool("LOG_ENABLED", True):
+        handler = logging.StreamHandler()
+    else:
+        handler = logging.NullHandler()
+    fields = RunFields(default)
+    secrets = url_secrets(settings.get("ARCHIVE_DATABASE_URL"))
+    dress(handler, log_format, secrets=secrets, fields=fields)
+    level = settings.get("LOG_LEVEL", "INFO")
+    handler.setLevel(level)
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    return fields
+
+
 def run_crawls(
-    settings: Settings, jobs: Sequence[Job], *, quiet: bool = False
+    settings: Settings,
+    jobs: Sequence[Job],
+    *,
+    quiet: bool = False,
+    log: RunFields | None = None,
 ) -> list[CrawlResult]:
     """Run one ArchiveSpider per job at once, in this process.
 
-    *quiet* keeps Scrapy's own INFO chatter out of the log but for its progress lines.
+    *quiet* keeps Scrapy's own INFO chatter out of the log but for its progress lines. With
+    *log* (from ``install_logging``), Scrapy installs no log handler of its own, and a
+    record a crawl's spider or crawler is attached to is that crawl's run's.
     """
     if quiet:
         settings.set("LOG_VERSIONS", [], priority="cmdline")
+    tags = CrawlTags()
+    if log is not None:
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+        log.attribute = tags
+    fields = log if log is not None else RunFields()  # without *log*, used by nothing
     process = CrawlerProcess(settings)
     if quiet:
         # After the process configured logging (it sets the "scrapy" logger to DEBUG).
@@ -84,7 +137,12 @@ def run_crawls(
     for job in jobs:
         crawler = process.create_crawler(ArchiveSpider)
         crawler.settings.set("ARCHIVE_RUN_ID", job.run_id, priority="cmdline")
-        process.crawl(crawler, **job.arguments)
+        tag = RunTag(job.arguments.get("source"), job.run_id)
+        tags.add(crawler, tag)
+        # The crawl sets itself up here, before the reactor runs (its settings, extensions,
+        # middlewares): what is logged meanwhile is its own, with its spider or without.
+        with fields.meanwhile(tag):
+            process.crawl(crawler, **job.arguments)
         crawlers.append(crawler)
     process.start()
     results = []

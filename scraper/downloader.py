@@ -173,5 +173,10 @@ class BoundedHeadersDownloadHandler(HTTP11DownloadHandler):
             )
             if too_large is None:
                 raise
-            logger.warning("Response headers of %s too large: %s", request.url, too_large)
+            logger.warning(
+                "Response headers of %s too large: %s",
+                request.url,
+                too_large,
+                extra={"crawler": self.crawler},
+            )
             raise too_large from None

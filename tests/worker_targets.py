@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -15,4 +16,7 @@ def behave(action: str, value: str) -> str:
         raise ValueError(value)
     elif action == "allocate":
         return str(len(bytearray(int(value))))
+    elif action == "log":  # as a library (trafilatura) logs inside a worker
+        logging.getLogger("tests.worker_targets").warning("%s, said the worker", value)
+        logging.getLogger("tests.worker_targets").info("not at INFO: %s", value)
     return f"{value} from {os.getpid()}"

@@ -19,6 +19,7 @@ from scraper.cli.base import (
     open_for_writing,
 )
 from scraper.config import ConfigError
+from scraper.logformat import FORMAT_ENV, FORMATS, RunTag
 from storage import ArchiveError
 from storage.outcomes import summarize
 from storage.runs import CRASHED, RunView
@@ -76,23 +77,36 @@ def _crawl_and_report(
     *,
     verbose: bool,
     as_json: bool,
+    log_format: str,
     run_id: int | None = None,
 ) -> None:
     """Make each crawl's run, run the crawls, then print what they recorded in crawl_runs.
 
     *settings* are the ``-s NAME=VALUE`` overrides. With *run_id* (one job only) the run was
-    made by whoever started this command, the daemon: the crawl records into it.
+    made by whoever started this command, the daemon: the crawl records into it. Every log
+    line says which source and run it belongs to (scraper.logformat), in *log_format*.
     """
     if run_id is not None and len(jobs) != 1:
         raise click.UsageError("--run-id is for a crawl of one source")
     settings_overrides = _parse_settings(settings, outcomes)
-    from scraper.crawl import Job, crawl_settings, heartbeat, run_crawls, source_settings  # noqa: PLC0415  (imports Scrapy: slow)
+    from scraper.crawl import (  # noqa: PLC0415  (imports Scrapy: slow)
+        Job,
+        crawl_settings,
+        heartbeat,
+        install_logging,
+        run_crawls,
+        source_settings,
+    )
 
     url = state.database_url
     overrides: dict[str, Any] = {"LOG_LEVEL": "INFO", "LOGSTATS_INTERVAL": 15.0}
     if not verbose:
         overrides["STATS_DUMP"] = False
     crawl = crawl_settings(state.config, url, {**overrides, **settings_overrides})
+    # From here on, before the archive is opened (its migrations may log), so that every
+    # line is the run's: of a single source, its name at once, and the run's id once made.
+    single = jobs[0].get("source") if len(jobs) == 1 else None
+    log = install_logging(crawl, log_format, RunTag(single, run_id))
     # An archive that cannot be written, or opened, or migrated fails now, with one line,
     # before any run is made or any crawl, lock or worker started.
     check_writable(url)
@@ -105,10 +119,13 @@ def _crawl_and_report(
                 source = state.config.source(job["source"]) if job.get("source") else None
                 beat = heartbeat(source_settings(crawl, source))
                 run_ids.append(archive.start_run(job.get("source"), job["kind"], heartbeat=beat))
+    if len(jobs) == 1:
+        log.default = RunTag(single, run_ids[0])
     results = run_crawls(
         crawl,
         [Job(run_id, job) for run_id, job in zip(run_ids, jobs, strict=True)],
         quiet=not verbose,
+        log=log,
     )
     for result in results:
         if result.storage_error is not None:
@@ -176,6 +193,18 @@ def _print_summary(summary: Mapping[str, Any]) -> None:
             click.echo(f"  archived without: {', '.join(left_out)}")
 
 
+# Shared with the daemon (scraper.cli.operating), which hands its choice to its runs in
+# FORMAT_ENV.
+log_format_option = click.option(
+    "--log-format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    envvar=FORMAT_ENV,
+    help="Log lines as text, or as one JSON object each (for log collectors); each says "
+    f"its source and run. [env: {FORMAT_ENV}]",
+)
+
 crawl_options = [
     click.option(
         "-s",
@@ -192,6 +221,7 @@ crawl_options = [
         help="Append each URL's outcome to FILE, one JSON line each (url, outcome).",
     ),
     json_option,
+    log_format_option,
 ]
 
 
@@ -222,6 +252,7 @@ def crawl(
     verbose: bool,
     outcomes: str | None,
     as_json: bool,
+    log_format: str,
     run_id: int | None,
 ) -> None:
     """Discover and archive the articles of SOURCES now (feeds, sitemaps, start pages).
@@ -237,7 +268,14 @@ def crawl(
     names = _source_names(state, sources, all_sources)
     jobs = [{"source": name, "kind": "discover"} for name in names]
     _crawl_and_report(
-        state, jobs, settings, outcomes, verbose=verbose, as_json=as_json, run_id=run_id
+        state,
+        jobs,
+        settings,
+        outcomes,
+        verbose=verbose,
+        as_json=as_json,
+        log_format=log_format,
+        run_id=run_id,
     )
 
 
@@ -275,6 +313,7 @@ def revisit(
     verbose: bool,
     outcomes: str | None,
     as_json: bool,
+    log_format: str,
     run_id: int | None,
 ) -> None:
     """Re-check the archived articles of SOURCES now, to catch silent edits.
@@ -291,7 +330,14 @@ def revisit(
     names = _source_names(state, sources, all_sources)
     jobs = [{"source": name, "kind": "revisit", "everything": not due_only} for name in names]
     _crawl_and_report(
-        state, jobs, settings, outcomes, verbose=verbose, as_json=as_json, run_id=run_id
+        state,
+        jobs,
+        settings,
+        outcomes,
+        verbose=verbose,
+        as_json=as_json,
+        log_format=log_format,
+        run_id=run_id,
     )
 
 
@@ -309,6 +355,7 @@ def fetch(
     verbose: bool,
     outcomes: str | None,
     as_json: bool,
+    log_format: str,
 ) -> None:
     """Archive the pages at URLS now, whatever they look like.
 
@@ -325,4 +372,6 @@ def fetch(
     if source:
         state.config.source(source)
         job["source"] = source
-    _crawl_and_report(state, [job], settings, outcomes, verbose=verbose, as_json=as_json)
+    _crawl_and_report(
+        state, [job], settings, outcomes, verbose=verbose, as_json=as_json, log_format=log_format
+    )

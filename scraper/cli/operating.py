@@ -25,7 +25,9 @@ from scraper.cli.base import (
     open_for_writing,
     when,
 )
+from scraper.cli.crawling import log_format_option
 from scraper.config import ConfigError
+from scraper.logformat import FORMAT_ENV, log_handler, url_secrets
 from storage import queries, runs
 from storage.models import utcnow
 from storage.revisit import parse_duration
@@ -68,8 +70,10 @@ def _plans(state: State) -> list[SourcePlan]:
     "--standby-poll",
     default="5s",
     show_default=True,
-    help="How often a standby daemon checks whether it can take over.",
+    help="How often a standby daemon checks whether it can take over, and a source busy "
+    "with a crawl started elsewhere whether it is free.",
 )
+@log_format_option
 @click.pass_obj
 @one_line_errors
 def daemon(
@@ -80,14 +84,16 @@ def daemon(
     revisit_every: str,
     misfire_grace: str,
     standby_poll: str,
+    log_format: str,
 ) -> None:
     """Run every source on its schedule and re-check due articles, until stopped.
 
-    Runs in the foreground and logs to stderr (or --log-file). Each run is a child process
-    (`archiver crawl` or `archiver revisit`) with a hard time limit. SIGTERM or SIGINT stops
-    scheduling, asks running crawls to stop, waits out --grace and exits 0 with every run's
-    end recorded. A second daemon on the same archive waits as a standby and takes over
-    when the first one stops or dies.
+    Runs in the foreground and logs to stderr (or --log-file), its runs' lines too, each
+    line saying which source and run it is about (--log-format json: one JSON object a
+    line). Each run is a child process (`archiver crawl` or `archiver revisit`) with a hard
+    time limit. SIGTERM or SIGINT stops scheduling, asks running crawls to stop, waits out
+    --grace and exits 0 with every run's end recorded. A second daemon on the same archive
+    waits as a standby and takes over when the first one stops or dies.
 
     \b
     Example:
@@ -108,8 +114,7 @@ def daemon(
     stream: IO[str] = (
         open_for_writing(log_file, "a", "the log file", buffering=1) if log_file else sys.stderr
     )
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    handler = log_handler(stream, log_format, secrets=url_secrets(url))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     command = [sys.executable, "-m", "scraper.cli"]
@@ -118,7 +123,8 @@ def daemon(
     runner = LocalRunner(
         command,
         # The database URL goes to the runs in their environment, not on a visible command line.
-        env={**os.environ, "ARCHIVER_DATABASE_URL": url},
+        # The runs log in the daemon's format (their --log-format reads FORMAT_ENV).
+        env={**os.environ, "ARCHIVER_DATABASE_URL": url, FORMAT_ENV: log_format},
         stderr=stream if log_file else None,
     )
     settings = DaemonSettings(

@@ -64,7 +64,12 @@ class RobotsCrawlDelay:
         slot = downloader.slots.get(key)
         if slot is not None:
             slot.delay, slot.jitter = max(slot.delay, delay), 0.0
-        logger.info("robots.txt asks for %.1f s between requests to %s", delay, key)
+        logger.info(
+            "robots.txt asks for %.1f s between requests to %s",
+            delay,
+            key,
+            extra={"crawler": self.crawler},
+        )
 
     def response_downloaded(self, response: Response, request: Request, **_: Any) -> None:
         if not self.floors:

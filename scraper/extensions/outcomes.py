@@ -213,6 +213,7 @@ class OutcomeLedger:
             reason,
             outcome,
             next(iter(self._open.values())),
+            extra={"crawler": self.crawler},
         )
         while self._open:
             _, url = self._open.popitem()

@@ -119,7 +119,12 @@ class RetryAfterMiddleware:
         key, slot = self._slot(request)
         if slot is None:
             return
-        logger.info("%s asks to wait %.0f s; slowing down requests to it", request.url, seconds)
+        logger.info(
+            "%s asks to wait %.0f s; slowing down requests to it",
+            request.url,
+            seconds,
+            extra={"crawler": self.crawler},
+        )
         earlier = self._pauses.get(key)
         self._pauses[key] = _Pause(
             until=time.monotonic() + seconds,
