@@ -1,6 +1,7 @@
 """The sources file (TOML): which sites to archive and how.
 
     database = "sqlite:///archive.db"   # optional; --db / ARCHIVER_DATABASE_URL win
+                                        # (a relative path: from this file's folder)
     [[sources]]
     name = "ledger"
     feeds = ["https://example.org/feed/"]
@@ -31,6 +32,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from schedules.triggers import parse_schedule
 from storage import DEFAULT_DATABASE_URL
@@ -288,5 +292,36 @@ def _revisit_ladder(
 
 
 def database_url(explicit: str | None, config: Config) -> str:
-    """--db, then ARCHIVER_DATABASE_URL, then the sources file, then ./archive.db."""
-    return explicit or os.environ.get(DATABASE_ENV) or config.database or DEFAULT_DATABASE_URL
+    """--db, then ARCHIVER_DATABASE_URL, then the sources file, then ./archive.db.
+
+    A relative SQLite path is relative to the current directory on the command line and in
+    the environment, but to the sources file's folder in the file (as alembic.ini and compose
+    files have it): ``archiver --config /etc/archiver.toml daemon`` opens the same archive
+    from whatever folder it is started in.
+    """
+    chosen = explicit or os.environ.get(DATABASE_ENV)
+    if chosen:
+        return chosen
+    if config.database and config.path is not None:
+        return _sqlite_relative_to(config.database, config.path.parent)
+    return config.database or DEFAULT_DATABASE_URL
+
+
+def _sqlite_relative_to(url: str, folder: Path) -> str:
+    """*url* with a relative SQLite file path made absolute from *folder*; any other URL as
+    it is (a malformed one is refused, in one line, when the archive is opened)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return url
+    if parsed.query.get("uri"):  # a file: URI of SQLite's own, left to the user
+        return url
+    path = Path(database).expanduser()
+    if path.is_absolute():
+        return url
+    # abspath, not resolve(): the folder as named, like alembic's %(here)s.
+    absolute = os.path.abspath(folder / path)
+    return parsed.set(database=absolute).render_as_string(hide_password=False)

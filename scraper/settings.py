@@ -98,4 +98,6 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.store.StorePipeline": 800,
+    # Last: what a feed export (-o FILE) writes, one row per archived page.
+    "pipelines.feed.FeedPipeline": 900,
 }

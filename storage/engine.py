@@ -10,6 +10,7 @@ Postgres: psycopg 3, whatever driver the URL names.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,16 @@ def sqlite_path(url: str | URL) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).expanduser()
+
+
+def location(url: str | URL) -> str:
+    """Where the archive at *url* is, for people: the absolute path of a SQLite file (a
+    relative one is relative to the current directory), else the URL without its password."""
+    try:
+        path = sqlite_path(url)
+    except ArchiveError:
+        path = None
+    return os.path.abspath(path) if path is not None else redact(url)
 
 
 def _sqlite_engine(url: URL, *, write: bool, **kwargs: Any) -> Engine:

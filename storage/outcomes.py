@@ -28,6 +28,22 @@ REJECTED_PREFIX = "rejected:"
 FAILED_PREFIX = "failed:"
 
 
+# What a page the archive took in ends as: stored, or a re-check it recorded.
+TAKEN_IN = (*STORED, GONE, REDIRECTED)
+
+
+def nothing_usable(outcomes: Mapping[str, int]) -> bool:
+    """Whether a run that tried fetched nothing usable (the site down, DNS, every page 4xx or
+    5xx, robots.txt unreachable): no page taken in, and no feed or page read for links without
+    some URL failing (as storage.health judges a failing source). A run that tried nothing
+    (a revisit with nothing due) did not fail."""
+    counts = {outcome: n for outcome, n in outcomes.items() if n}
+    if not counts or any(counts.get(outcome) for outcome in TAKEN_IN):
+        return False
+    failed = any(outcome.startswith(FAILED_PREFIX) for outcome in counts)
+    return failed or NAVIGATION not in counts
+
+
 def rejected(reason: str) -> str:
     return REJECTED_PREFIX + reason
 

@@ -6,6 +6,8 @@ import contextlib
 import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import traceback
 from dataclasses import dataclass
@@ -140,6 +142,24 @@ def _in_process(args: list[str]) -> Result:
     if done.exc_info is not None and not isinstance(done.exc_info[1], SystemExit):
         stderr += "".join(traceback.format_exception(*done.exc_info))
     return Result(done.exit_code, done.stdout, stderr)
+
+
+def scrapy(config: Path, db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``scrapy ARGS`` from the project folder, as a Scrapy user runs it; fails the test on
+    an exit code or a traceback."""
+    env = {**os.environ, "ARCHIVER_CONFIG": str(config), "ARCHIVER_DATABASE_URL": db_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        check=False,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    return done
 
 
 def crawl(config: Path, db: str, *sources: str) -> dict[str, Any]:

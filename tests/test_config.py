@@ -104,7 +104,31 @@ def test_unknown_source_lists_the_known_ones(tmp_path: Path) -> None:
 def test_database_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(write(tmp_path, GOOD))
     monkeypatch.delenv("ARCHIVER_DATABASE_URL", raising=False)
-    assert database_url(None, config) == "sqlite:///from-file.db"
+    # The file's relative path is from the file's folder; the others' from the current one.
+    assert database_url(None, config) == f"sqlite:///{tmp_path / 'from-file.db'}"
     monkeypatch.setenv("ARCHIVER_DATABASE_URL", "sqlite:///from-env.db")
     assert database_url(None, config) == "sqlite:///from-env.db"
     assert database_url("sqlite:///from-flag.db", config) == "sqlite:///from-flag.db"
+
+
+@pytest.mark.parametrize(
+    ("database", "expected"),
+    [
+        ("sqlite:///archive.db", "sqlite:///{folder}/archive.db"),
+        ("sqlite:///data/../archive.db?timeout=5", "sqlite:///{folder}/archive.db?timeout=5"),
+        ("sqlite:////srv/archive.db", "sqlite:////srv/archive.db"),
+        ("sqlite:///~/archive.db", "sqlite:///~/archive.db"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("postgresql://archiver@db/archive", "postgresql://archiver@db/archive"),
+    ],
+)
+def test_a_relative_sqlite_path_in_the_file_is_relative_to_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: str, expected: str
+) -> None:
+    monkeypatch.delenv("ARCHIVER_DATABASE_URL", raising=False)
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    write(folder, f'database = "{database}"\n')
+    monkeypatch.chdir(tmp_path)  # the file named by a relative path, from elsewhere
+    config = load_config("conf/archiver.toml")
+    assert database_url(None, config) == expected.format(folder=folder)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +9,7 @@ import pytest
 
 from storage import Archive, NotFound
 from storage.content import normalize
-from tests.crawling import FAST_FLAGS, PROJECT, archiver, crawl, sources_file
+from tests.crawling import FAST_FLAGS, archiver, crawl, scrapy, sources_file
 from tests.site import NewsSite
 
 pytestmark = pytest.mark.e2e
@@ -220,17 +217,7 @@ def test_scrapy_crawl_works_from_the_project_root(
     site: NewsSite, db_url: str, tmp_path: Path
 ) -> None:
     config = sources_file(tmp_path / "archiver.toml", site.base_url)
-    env = {**os.environ, "ARCHIVER_CONFIG": str(config), "ARCHIVER_DATABASE_URL": db_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "archive", "-a", "source=riverside"],
-        check=False,
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    scrapy(config, db_url, "crawl", "archive", "-a", "source=riverside")
     with Archive(db_url) as archive:
         assert archive.stats()["articles"] == 24
         run = archive.crawl_run(1)

@@ -138,3 +138,41 @@ def test_a_redirect_to_the_same_article_is_followed_within_limits(
     assert summary["gone"] + summary["redirected"] == 0
     path = site.url(looping).removeprefix(site.base_url)
     assert site.statuses[(path, 301)] == 6  # the first answer and five hops, then it stopped
+
+
+def test_a_revisit_rechecks_and_discovers_nothing(
+    site: NewsSite, archived: Path, db_url: str
+) -> None:
+    """Discovery does discovery: a revisit re-checks the archived articles (following their
+    redirects), and no link on a re-checked page leads it to an article it has not got."""
+    config = archived
+    fresh = site.publish()  # linked from every listing and from the archived pages' widgets
+    site.reset_counts()
+    summary = revisit(config, db_url, "--everything")
+    assert (summary["articles_new"], summary["versions_new"]) == (0, 0)
+    assert summary["unchanged"] + summary["not_modified"] == 24
+    fetched = {path for path in site.counts()["requests"] if path != "/robots.txt"}
+    with Archive(db_url) as archive, archive.session() as session:
+        urls = session.scalars(select(Article.url)).all()
+    assert len(urls) == 24
+    # The 24 articles and nothing else: no listing, no section page, not the new story.
+    assert fetched == {url.removeprefix(site.base_url) for url in urls}
+    assert crawl(config, db_url)["articles_new"] == 1  # the next discovery finds it
+    with Archive(db_url) as archive:
+        assert archive.show(site.url(fresh)).number == 1
+
+
+def test_the_summary_and_runs_count_the_same_things_in_the_same_words(
+    site: NewsSite, archived: Path, db_url: str
+) -> None:
+    config = archived
+    site.edit_body(site.article_ids()[-1])  # one new version; the others answer 304
+    printed = archiver("revisit", "riverside", "--everything", config=config, db=db_url)
+    assert printed.code == 0, printed.stderr[-3000:]
+    counts = "0 new articles, 1 new versions, 0 unchanged, 23 not modified, 0 failed, 0 rejected"
+    assert f"riverside (run 2, finished): {counts};" in printed.stdout
+    listed = archiver("runs", "--limit", "1", config=config, db=db_url)
+    assert listed.code == 0, listed.stderr
+    (line,) = listed.stdout.splitlines()
+    assert line.split()[:4] == ["riverside", "run", "2", "revisit"]
+    assert line.endswith(f"finished        {counts}")

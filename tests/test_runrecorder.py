@@ -74,3 +74,30 @@ def test_a_killed_crawl_goes_stale_and_the_next_run_of_its_source_closes_it(
     assert "run 1 of riverside stopped beating" in result.stderr
     assert [(r.id, r.finish_reason) for r in runs(db_url)] == [(1, "interrupted"), (2, "finished")]
     assert crawl(config, db_url)["runs"][0]["finish_reason"] == "finished"
+
+
+def test_a_run_that_fetched_nothing_usable_says_so_in_one_warning(
+    site: NewsSite, db_url: str, tmp_path: Path
+) -> None:
+    """Every URL failed (404s, and a server that is down): one WARNING with the reasons
+    counted, no traceback."""
+    config = tmp_path / "archiver.toml"
+    config.write_text(
+        "[[sources]]\n"
+        'name = "broken"\n'
+        f'feeds = ["{site.base_url}/no-such-feed/", "{site.base_url}/nor-this/"]\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n'  # nothing listens on the discard port
+        "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, RETRY_TIMES = 0 }\n"
+    )
+    result = archiver("crawl", "broken", config=config, db=db_url)
+    assert result.code == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr
+    (warning,) = [line for line in result.stderr.splitlines() if "nothing usable" in line]
+    assert "WARNING" in warning
+    assert warning.endswith(
+        "run 1 of broken fetched nothing usable: failed:http_404 2, rejected:robots_unavailable 1"
+    )
+    # A run that fetched something says nothing of the kind.
+    fine = archiver("crawl", "riverside", config=sources_file(config, site.base_url), db=db_url)
+    assert fine.code == 0, fine.stderr[-3000:]
+    assert "nothing usable" not in fine.stderr

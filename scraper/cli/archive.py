@@ -18,7 +18,7 @@ from scraper.cli.base import (
     open_for_writing,
     parse_moment,
 )
-from storage.engine import redact
+from storage.engine import location
 from storage.export import FORMATS
 from storage.search import MARK_END, MARK_START
 
@@ -171,6 +171,6 @@ def stats(state: State, as_json: bool) -> None:
     if as_json:
         emit_json(counts)
         return
-    click.echo(f"archive: {redact(state.database_url)}")
+    click.echo(f"archive: {location(state.database_url)}")
     for name, value in counts.items():
         click.echo(f"  {name:<9} {value}")

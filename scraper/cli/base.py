@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
 from typing import IO, Any, ParamSpec, TypeVar
@@ -91,6 +91,24 @@ def cli(ctx: click.Context, config_path: str | None, db: str | None) -> None:
         archiver versions https://example.org/2026/11/02/story/
     """
     ctx.obj = State(config_path, db)
+
+
+def counted(stats: Mapping[str, Any]) -> str:
+    """What a run counted (its stats in crawl_runs), in the words that both the crawl's
+    summary and ``archiver runs`` print: a 304 is "not modified", not "unchanged"."""
+    parts = [
+        f"{stats.get('articles_new', 0)} new articles",
+        f"{stats.get('versions_new', 0)} new versions",
+        f"{stats.get('unchanged', 0)} unchanged",
+        f"{stats.get('not_modified', 0)} not modified",
+    ]
+    # Only re-checks find these: shown when there are some.
+    parts += [f"{stats[name]} {name}" for name in ("gone", "redirected") if stats.get(name)]
+    parts += [
+        f"{sum(stats.get('failed', {}).values())} failed",
+        f"{sum(stats.get('rejected', {}).values())} rejected",
+    ]
+    return ", ".join(parts)
 
 
 def when(moment: datetime) -> str:

@@ -13,6 +13,7 @@ from scraper import settings as project_settings
 from scraper.cli.base import (
     State,
     cli,
+    counted,
     emit_json,
     json_option,
     one_line_errors,
@@ -178,11 +179,7 @@ def _print_summary(summary: Mapping[str, Any]) -> None:
         rejected = stats.get("rejected", {})
         click.echo(
             f"{run['source'] or 'ad hoc'} (run {run['id']}, {run['finish_reason']}): "
-            f"{stats.get('articles_new', 0)} new articles, "
-            f"{stats.get('versions_new', 0)} new versions, "
-            f"{stats.get('unchanged', 0)} unchanged, "
-            f"{sum(failed.values())} failed, {sum(rejected.values())} rejected; "
-            f"{stats.get('pages', 0)} pages in {stats.get('elapsed', 0):.1f} s"
+            f"{counted(stats)}; {stats.get('pages', 0)} pages in {stats.get('elapsed', 0):.1f} s"
         )
         for label, reasons in (("failed", failed), ("rejected", rejected)):
             if reasons:

@@ -19,6 +19,7 @@ from schedules.triggers import parse_schedule
 from scraper.cli.base import (
     State,
     cli,
+    counted,
     emit_json,
     json_option,
     one_line_errors,
@@ -141,13 +142,9 @@ def daemon(
 
 
 def _run_line(run: RunView) -> str:
-    stats = run.stats
-    failed = sum(stats.get("failed", {}).values())
-    rechecked = stats.get("unchanged", 0) + stats.get("not_modified", 0)
     return (
         f"run {run.id:<5} {run.kind:<8} {when(run.started_at)}  "
-        f"{run.finish_reason or run.state():<15} {stats.get('articles_new', 0)} new articles, "
-        f"{stats.get('versions_new', 0)} new versions, {rechecked} unchanged, {failed} failed"
+        f"{run.finish_reason or run.state():<15} {counted(run.stats)}"
     )
 
 

@@ -61,6 +61,10 @@ RUN_ID_STAT = "archive/run_id"
 # The finish reason of a crawl handed a run that is not its own (unknown, another source's,
 # or over already): it ends at once and records nothing.
 RUN_REFUSED = "run_refused"
+# Finish reasons of runs that did not run their course, or whose end says why already: a
+# run that fetched nothing then is not warned about (the user stopped it, another run held the
+# source, the run was not this crawl's, the archive failed with an ERROR of its own).
+SAID_ELSEWHERE = frozenset({"shutdown", runs.ALREADY_RUNNING, RUN_REFUSED, runs.STORAGE_FAILED})
 # Seconds a crawl waits for a Postgres server to take the connection its run is closed on
 # after the archive failed (libpq would wait as long as the system lets a connect take).
 CLOSE_CONNECT_TIMEOUT = 10
@@ -144,7 +148,7 @@ class RunRecorder:
         try:
             await self._open_run()
         except ArchiveError as exc:  # the run is not this crawl's to record in
-            logger.error("cannot record this crawl: %s", exc)
+            logger.error("cannot record this crawl: %s", exc, extra={"crawler": self.crawler})
             raise CloseSpider(RUN_REFUSED) from exc
         except Exception as exc:  # the database failed (the writer retried for minutes)
             raise self._cannot_start(exc) from exc
@@ -171,7 +175,11 @@ class RunRecorder:
     def _cannot_start(self, exc: BaseException) -> CloseSpider:
         """The archive failed before the crawl got going: one ERROR line, and the reason to
         stop with (an error from a spider_opened handler would not stop the crawl)."""
-        logger.error("the archive database failed, the crawl cannot start: %s", first_line(exc))
+        logger.error(
+            "the archive database failed, the crawl cannot start: %s",
+            first_line(exc),
+            extra={"crawler": self.crawler},
+        )
         assert self.crawler.stats is not None
         self.crawler.stats.set_value(STORAGE_ERROR_STAT, first_line(exc))
         return CloseSpider(runs.STORAGE_FAILED)
@@ -204,6 +212,7 @@ class RunRecorder:
                 run.id,
                 run.source,
                 run.heartbeat_at.isoformat(timespec="seconds"),
+                extra={"crawler": self.crawler},
             )
 
     def _stats(self) -> dict[str, Any]:
@@ -233,7 +242,10 @@ class RunRecorder:
         error = future.exception() if not future.cancelled() else None
         if error is not None:  # the next beat tries again; the store pipeline stops the run
             logger.warning(
-                "could not save the progress of run %s: %s", self.run_id, first_line(error)
+                "could not save the progress of run %s: %s",
+                self.run_id,
+                first_line(error),
+                extra={"crawler": self.crawler},
             )
         elif self.source is not None and self.writer is not None:
             sweep = self.writer.submit(runs.close_stale_runs, source=self.source)
@@ -249,6 +261,7 @@ class RunRecorder:
             self._beat.stop()
         try:
             if self.recording and self.run_id is not None:
+                self._warn_if_nothing_usable(self.run_id, reason)
                 await self._record_end(self.run_id, reason)
         finally:
             if self.lock is not None:
@@ -257,6 +270,28 @@ class RunRecorder:
             if self.writer is not None:
                 WRITERS.release(self.database_url)
                 self.writer = None
+
+    def _warn_if_nothing_usable(self, run_id: int, reason: str) -> None:
+        """A run that ran its course and fetched nothing usable says so in one WARNING line,
+        with its outcomes counted: an operator reads why at a glance (the site down, every
+        page 404), where Scrapy's own log has only per-request lines."""
+        if reason in SAID_ELSEWHERE:
+            return
+        counts = self._stats()["outcomes"]
+        if not outcomes.nothing_usable(counts):
+            return
+        reasons = ", ".join(
+            f"{outcome} {n}"
+            for outcome, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        )
+        of = f"of {self.source}" if self.source is not None else "(ad hoc)"
+        logger.warning(
+            "run %d %s fetched nothing usable: %s",
+            run_id,
+            of,
+            reasons,
+            extra={"crawler": self.crawler},
+        )
 
     async def _record_end(self, run_id: int, reason: str) -> None:
         """The final counts and finish reason: through the writer; once the archive has
@@ -269,10 +304,19 @@ class RunRecorder:
                 return
             except Exception as exc:
                 if not is_unavailable(exc):  # left open: found stale and closed later
-                    logger.error("could not record the end of run %s: %s", run_id, first_line(exc))
+                    logger.error(
+                        "could not record the end of run %s: %s",
+                        run_id,
+                        first_line(exc),
+                        extra={"crawler": self.crawler},
+                    )
                     return
                 # The crawl's last write is the one the archive refused.
-                logger.error("the archive database failed at the run's end: %s", first_line(exc))
+                logger.error(
+                    "the archive database failed at the run's end: %s",
+                    first_line(exc),
+                    extra={"crawler": self.crawler},
+                )
                 stats.set_value(STORAGE_ERROR_STAT, first_line(exc))
         # Counted after the store pipeline closed: every page's outcome is in.
         await asyncio.to_thread(self._close_aside, run_id, self._stats())
@@ -299,4 +343,5 @@ class RunRecorder:
                 runs.STORAGE_FAILED,
                 first_line(exc),
                 runs.INTERRUPTED,
+                extra={"crawler": self.crawler},
             )

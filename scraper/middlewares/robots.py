@@ -18,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.robotstxt import RobotParser
 from twisted.internet.defer import Deferred
 
-from scraper.extensions.outcomes import RequestRejected
+from scraper.extensions.outcomes import FAILURE_OUTCOMES, RequestRejected
 
 if TYPE_CHECKING:
     from typing import Self
@@ -50,7 +50,27 @@ def unreachable_answer(status: int) -> bool:
     return status >= 500 or status == 429
 
 
+class _SaidInOneLine(logging.Filter):
+    """Scrapy's middleware logs a robots.txt that could not be downloaded as an ERROR with a
+    long traceback; RobotsMiddleware says the same in one WARNING line (and the run, if it
+    fetched nothing, in another). Errors that are not download failures still show whole."""
+
+    failures = tuple(cls for cls, _ in FAILURE_OUTCOMES)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, self.failures)
+
+
+# One filter on Scrapy's logger for every crawl of the process (adding it again is a no-op).
+_SAID_IN_ONE_LINE = _SaidInOneLine()
+
+
 class RobotsMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        logging.getLogger(RobotsTxtMiddleware.__module__).addFilter(_SAID_IN_ONE_LINE)
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if unreachable_answer(response.status):
             self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
@@ -66,7 +86,12 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         self._unreachable(netloc, f"robots.txt could not be fetched ({type(exc).__name__})")
 
     def _unreachable(self, netloc: str, reason: str) -> None:
-        logger.warning("%s: %s; nothing on this host is fetched in this run", netloc, reason)
+        logger.warning(
+            "%s: %s; nothing on this host is fetched in this run",
+            netloc,
+            reason,
+            extra={"crawler": self.crawler},
+        )
         waiting = self._parsers[netloc]  # the requests of this host wait on it
         rules = Unreachable(reason)
         self._parsers[netloc] = rules

@@ -19,7 +19,7 @@ record the run (scraper.extensions.runrecorder), store anything (pipelines).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -30,6 +30,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 
+from pipelines.feed import ArchivedPage
 from pipelines.items import AliasItem, PageItem
 from pipelines.metadata import stated_metadata
 from scraper.config import ConfigError, Source, database_url, load_config
@@ -65,6 +66,13 @@ if TYPE_CHECKING:
 KINDS = ("discover", "revisit", "adhoc")
 # Redirects followed within one re-check of the same article.
 MAX_SAME_ARTICLE_REDIRECTS = 5
+
+
+def _pages_only(options: Mapping[str, Any]) -> dict[str, Any]:
+    """A feed's options, to take ArchivedPage items only unless it says what to take."""
+    if "item_classes" in options or "item_filter" in options:
+        return dict(options)
+    return {**options, "item_classes": [ArchivedPage]}
 
 
 def _split_urls(urls: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -123,7 +131,12 @@ class ArchiveSpider(Spider):
             raise UsageError(str(exc), print_help=False) from exc
         if self.kind == "revisit" and (self.source is None or self.adhoc_urls):
             raise UsageError("a revisit needs -a source=NAME (and no urls)", print_help=False)
-        if self.source is None and not self.adhoc_urls:
+        if type(self).start is not ArchiveSpider._own_start:
+            # ``scrapy parse`` brings its own start request (it replaces start()): its page
+            # is fetched as ``archiver fetch`` fetches one, an ad hoc run discovering nothing.
+            self.start = self._adopting(self.start)  # type: ignore[method-assign]
+            self.kind = "adhoc"
+        elif self.source is None and not self.adhoc_urls:
             known = ", ".join(sorted(config.sources)) or "none configured"
             raise UsageError(
                 f"say what to crawl: -a source=NAME (sources: {known}) or -a urls=URL,URL",
@@ -139,6 +152,13 @@ class ArchiveSpider(Spider):
         self.allowed_hosts = hosts | {urlsplit(url).hostname or "" for url in self.adhoc_urls}
         settings.set("ARCHIVE_DATABASE_URL", database_url(None, config), priority="spider")
         settings.set("ARCHIVE_RUN_KIND", self.kind, priority="spider")
+        # A feed export (-o FILE) writes the archived pages (pipelines.feed), not the aliases
+        # that pass through the pipelines too; a feed's own item_classes or item_filter win.
+        # Here, not in update_settings: Scrapy applies -o to the crawler's settings again
+        # after that.
+        if feeds := settings.getdict("FEEDS"):
+            ours = {uri: _pages_only(options) for uri, options in feeds.items()}
+            settings.set("FEEDS", ours, priority=settings.getpriority("FEEDS") or "spider")
         self.frontier = Frontier(settings.getint("ARCHIVE_MAX_REQUESTS_PER_HOST", 20_000))
         self.max_url_length = max_url_length(crawler)
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
@@ -177,6 +197,28 @@ class ArchiveSpider(Spider):
         for url, role in seeds:
             if request := self._request(url, role, 0):
                 yield request
+
+    _own_start = start
+
+    def _adopting(
+        self, start: Callable[[], AsyncIterator[Any]]
+    ) -> Callable[[], AsyncIterator[Any]]:
+        """*start*, its requests made the spider's own: the URL given to ``scrapy parse`` is
+        an article page whatever it looks like, its host allowed (a private one too), as the
+        URLs given to ``archiver fetch`` are; ``-a source=NAME`` files it under a source."""
+
+        async def adopted() -> AsyncIterator[Any]:
+            async for request in start():
+                if isinstance(request, Request) and ROLE not in request.meta:
+                    ours = self._request(request.url, Role.ARTICLE, 0, force=True)
+                    if ours is None:  # refused (a bad URL), and counted so
+                        continue
+                    request.meta.update(ours.meta)
+                    request.errback = request.errback or self.errback
+                    self.allowed_hosts |= {urlsplit(request.url).hostname or ""}
+                yield request
+
+        return adopted
 
     def _load_known(self) -> list[KnownArticle]:
         """The source's archived articles: all live ones, or those due for a re-check."""
@@ -277,6 +319,13 @@ class ArchiveSpider(Spider):
         request = getattr(failure, "request", None)
         if request is not None and failure.value is not None:
             self.ledger.settle(request, failure_outcome(failure.value))
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Scrapy's default callback: only ``scrapy parse`` calls it (the spider's own
+        requests name theirs), for the page it was given (see _adopting). It shows the items
+        instead of storing them, so the page's outcome is said here."""
+        yield from self.parse_page(response)
+        self.ledger.settle(response, outcomes.rejected("scrapy_parse"))
 
     def parse_xml(self, response: Response) -> Iterator[Any]:
         """A feed or a sitemap (plain or gzipped): its articles and child sitemaps."""
@@ -453,7 +502,9 @@ class ArchiveSpider(Spider):
         return tuple(dict.fromkeys(chain))
 
     def _follow(self, response: HtmlResponse) -> Iterator[Any]:
-        if self.source is None or self.adhoc_urls:
+        # Only discovery follows links: a revisit re-checks its articles (and follows their
+        # redirects, in _recheck), an ad hoc fetch archives the pages it was given.
+        if self.source is None or self.kind != "discover":
             return
         # Pages are followed down to max_depth; articles linked from any of them are fetched.
         depth = response.meta[DEPTH]

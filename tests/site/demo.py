@@ -18,7 +18,8 @@ from tests.site import NewsSite, serve
 DEMO = Path("demo")
 SOURCES = """\
 # The sample site, crawled without the politeness delays meant for other people's servers.
-database = "sqlite:///demo/archive.db"
+# The archive beside this file: a relative path is relative to the file's folder.
+database = "sqlite:///archive.db"
 
 [[sources]]
 name = "riverside"
