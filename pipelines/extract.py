@@ -7,7 +7,9 @@ import asyncio
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
+from statistics import median
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -16,6 +18,7 @@ from pipelines.items import (
     DATES_DROPPED_STAT,
     EXTRACTED_STAT,
     METADATA_SKIPPED_STAT,
+    READING_STAT,
     Failed,
     PageItem,
     Rejected,
@@ -23,6 +26,7 @@ from pipelines.items import (
 from pipelines.refcounted import RefCounted
 from pipelines.workers import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
 from storage import outcomes
+from storage.content import Content
 from storage.records import Reading
 
 if TYPE_CHECKING:
@@ -60,6 +64,29 @@ def _start_pool(spec: PoolSpec) -> WorkerPool:
     return pool
 
 
+@dataclass
+class ReadingTally:
+    """What a run's readings found, for the source's health (storage.health)."""
+
+    read: int = 0
+    title: int = 0
+    author: int = 0
+    date: int = 0
+    lengths: list[int] = field(default_factory=list)
+
+    def add(self, content: Content) -> None:
+        self.read += 1
+        self.title += bool(content.title)
+        self.author += bool(content.author)
+        self.date += content.published_at is not None
+        self.lengths.append(len(content.text))
+
+    def save(self, stats: StatsCollector) -> None:
+        for name in ("read", "title", "author", "date"):
+            stats.set_value(READING_STAT + name, getattr(self, name))
+        stats.set_value(READING_STAT + "text_median", int(median(self.lengths or [0])))
+
+
 # One pool of extraction processes for every crawl in this process.
 POOLS: RefCounted[PoolSpec, WorkerPool] = RefCounted(_start_pool, WorkerPool.close)
 
@@ -74,10 +101,15 @@ class ExtractPipeline:
     archive/dates_dropped and archive/metadata_skipped.
     """
 
-    def __init__(self, spec: PoolSpec, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self, spec: PoolSpec, stats: StatsCollector | None = None, crawler: Crawler | None = None
+    ) -> None:
         self.spec = spec
         self.stats = stats
+        # Attached to what this pipeline logs, and what its workers log: the crawl's run.
+        self.log_extra = {"crawler": crawler} if crawler is not None else {}
         self.pool: WorkerPool | None = None
+        self.tally = ReadingTally()
         self._starting = asyncio.Lock()
         # One waiting thread per worker: a page waits for a free worker off the event loop.
         self._threads = ThreadPoolExecutor(max_workers=spec.size, thread_name_prefix="extract")
@@ -92,7 +124,7 @@ class ExtractPipeline:
             timeout=settings.getfloat("EXTRACT_TIMEOUT", 10.0),
             memory_limit=settings.getint("EXTRACT_MEMORY_LIMIT", 2 * 1024**3) or None,
         )
-        return cls(spec, crawler.stats)
+        return cls(spec, crawler.stats, crawler)
 
     async def _pool(self) -> WorkerPool:
         """The worker pool, started on first use: a re-check run whose pages all answer 304
@@ -104,6 +136,8 @@ class ExtractPipeline:
         return self.pool
 
     def close_spider(self) -> None:
+        if self.stats is not None:
+            self.tally.save(self.stats)
         self._threads.shutdown(wait=True)
         if self.pool is not None:
             POOLS.release(self.spec)
@@ -119,7 +153,12 @@ class ExtractPipeline:
         loop = asyncio.get_running_loop()
         try:
             read = await loop.run_in_executor(
-                self._threads, pool.call, page.raw, item.content_type, page.url, page.fetched_at
+                self._threads,
+                partial(pool.call, log_extra=self.log_extra),
+                page.raw,
+                item.content_type,
+                page.url,
+                page.fetched_at,
             )
         except WorkerTimeout as exc:
             raise Failed("extract_timeout", f"{exc}: {page.url}") from exc
@@ -131,6 +170,7 @@ class ExtractPipeline:
             raise _unreadable(read.outcome, f"{read.detail}: {page.url}".lstrip(": "))
         if read.dropped:
             self._count_dropped(read, page.url)
+        self.tally.add(read.content)
         item.reading = read
         return item
 
@@ -146,6 +186,7 @@ class ExtractPipeline:
             "%s is archived without %s",
             url,
             "; ".join(f"{dropped.what} ({dropped.why})" for dropped in read.dropped),
+            extra=self.log_extra,
         )
 
 

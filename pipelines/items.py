@@ -20,6 +20,9 @@ EXTRACTED_STAT = "archive/extracted"
 # stated metadata that could not be read (JSON-LD too large or too deep, ...).
 DATES_DROPPED_STAT = "archive/dates_dropped"
 METADATA_SKIPPED_STAT = "archive/metadata_skipped"
+# How the run's readings went (storage.health judges a source by them): pages read, how many
+# had a title, an author, a date, and the median body length in characters.
+READING_STAT = "archive/reading/"
 
 
 @dataclass

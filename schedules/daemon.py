@@ -2,19 +2,29 @@
 
 APScheduler 3 (AsyncIOScheduler) with an in-memory job store rebuilt from the sources file at
 every start: nothing is pickled, and what happened before a restart is read from crawl_runs.
+Scheduled jobs only ask for runs: each source has a queue (SourceQueue) that starts its runs
+one after the other, so a discovery due while the source's revisit runs starts right after
+it, and several runs of one kind waiting become one. A source being crawled by a run started
+elsewhere (by hand, by another machine) holds its runs back until that run ends.
+
 The daemon makes each run's row, then starts its crawl through a Runner (schedules.runner;
 local child processes by default) with a hard time limit, and closes the run if the crawl
-could not. Runs whose crawl stopped beating are closed as interrupted at start and on every
-revisit tick. One daemon schedules per archive: a second one waits as a standby and takes
-over when the first one's lock is released, which happens when it exits or dies.
+could not. After a discovery run it judges the source's health (storage.health), and it sends
+the outbox (schedules.notify). Runs whose crawl stopped beating are closed as interrupted at
+start and on every revisit tick. The daemon beats in its own row (storage.daemons) for
+``archiver status``. One daemon schedules per archive: a second one waits as a standby and
+takes over when the first one's lock is released, which happens when it exits or dies.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import signal
-from dataclasses import dataclass
+import socket
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,10 +37,12 @@ from apscheduler.events import (
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from schedules import notify
 from schedules.plan import SourcePlan, needs_catch_up, trigger_for
 from schedules.runner import Crawl, RunEnd, Runner, RunOrder
-from storage import Archive, queries, runs
-from storage.locks import daemon_lock
+from storage import Archive, daemons, health, queries, runs
+from storage.engine import first_line
+from storage.locks import daemon_lock, source_lock
 from storage.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -50,6 +62,24 @@ class DaemonSettings:
     misfire_grace: timedelta = timedelta(minutes=5)
     standby_poll: timedelta = timedelta(seconds=5)
     max_jitter: float = 60.0
+    # How often the daemon beats in its row (storage.daemons), and sends the outbox.
+    heartbeat: float = daemons.DEFAULT_BEAT
+    notify_every: timedelta = timedelta(seconds=5)
+    # How often a source held by a run started elsewhere is looked at again.
+    busy_poll: timedelta = timedelta(seconds=5)
+    targets: tuple[notify.Target, ...] = ()
+    health: health.HealthRules = field(default_factory=health.HealthRules)
+
+
+@dataclass
+class SourceQueue:
+    """The runs a source waits for, in order (kinds, each at most once), and the task that
+    starts them one after the other."""
+
+    waiting: list[str] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+    # Whether the wait for a run started elsewhere was logged (once per wait).
+    held_logged: bool = False
 
 
 class Daemon:
@@ -61,7 +91,11 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self.crawls: set[Crawl] = set()
         self._plans = {plan.name: plan for plan in settings.sources}
+        self._queues: dict[str, SourceQueue] = {}
         self._stop = asyncio.Event()
+        self._notify_now = asyncio.Event()
+        self._daemon_id: int | None = None
+        self._state = daemons.STANDBY
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -70,12 +104,19 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.stop, signal.Signals(signum).name)
+        self._daemon_id = await asyncio.to_thread(self._start_beating)
+        beating = asyncio.create_task(self._beat_loop())
         try:
             if not await self._lead():
                 return 0
+            self._state = daemons.LEADER
+            await asyncio.to_thread(self._beat)
             closed = await self._close_stale()
             if closed:
                 logger.warning("closed %d run(s) left open before this start", len(closed))
+            if self.settings.targets:
+                await asyncio.to_thread(self._register_targets)
+            sending = asyncio.create_task(self._notify_loop())
             self.scheduler = await self._schedule()
             self.scheduler.start()
             logger.info(
@@ -83,7 +124,15 @@ class Daemon:
             )
             await self._stop.wait()
             await self._shut_down()
+            sending.cancel()
+            await asyncio.gather(sending, return_exceptions=True)
+            if self.settings.targets:
+                await asyncio.to_thread(self._flush_notices)  # what the last runs announced
         finally:
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
+            self._state = daemons.STOPPED
+            await asyncio.to_thread(self._beat)
             self.lock.release()
             self.archive.close()
         return 0
@@ -124,8 +173,9 @@ class Daemon:
             await asyncio.sleep(0.1)
         for crawl in list(self.crawls):
             crawl.kill()
-        while self.crawls:  # their jobs record what the crawls left open
-            await asyncio.sleep(0.05)
+        tasks = [q.task for q in self._queues.values() if q.task is not None]
+        # Each queue's task records how its crawl ended, then starts nothing more.
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         logger.info("daemon stopped")
@@ -149,18 +199,18 @@ class Daemon:
             if plan.schedule is None:
                 continue
             last = await asyncio.to_thread(self._last_discovery, plan.name)
-            catch_up = needs_catch_up(plan.schedule, last, now)
-            if catch_up:
+            if needs_catch_up(plan.schedule, last, now):
                 logger.info(
                     "%s missed its schedule (last run %s): catching up once", plan.name, last
                 )
+                # Asked for before the first revisit tick: the catch-up runs first.
+                self.request(plan.name, "discover")
             scheduler.add_job(
-                self.run_source,
+                self._scheduled,
                 trigger_for(plan.schedule, now, self.settings.max_jitter),
-                args=[plan.name, "discover"],
+                args=[plan.name],
                 id=f"discover:{plan.name}",
                 name=f"discover {plan.name}",
-                **({"next_run_time": now} if catch_up else {}),
             )
         scheduler.add_job(
             self.revisit_due,
@@ -170,6 +220,10 @@ class Daemon:
             next_run_time=now,
         )
         return scheduler
+
+    async def _scheduled(self, source: str) -> None:
+        """A source's scheduled discovery: asked for, started by its queue."""
+        self.request(source, "discover")
 
     def _job_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED:
@@ -193,16 +247,98 @@ class Daemon:
                 run.source or "ad hoc",
                 run.kind,
                 run.heartbeat_at.isoformat(timespec="seconds"),
+                extra={"source": run.source, "run_id": run.id},
             )
         return closed
 
     async def revisit_due(self) -> None:
-        """One revisit run for every source with articles due for a check."""
-        await self._close_stale()
+        """A revisit run asked for every source with articles due for a check."""
+        closed = await self._close_stale()
+        for name in {run.source for run in closed if run.source in self._plans}:
+            await asyncio.to_thread(self._judge, name)
         now = utcnow()
-        due = await asyncio.to_thread(self._due_sources, now)
-        if due:
-            await asyncio.gather(*(self.run_source(name, "revisit") for name in due))
+        for name in await asyncio.to_thread(self._due_sources, now):
+            self.request(name, "revisit")
+
+    # -- each source's queue --------------------------------------------------------------
+
+    def request(self, source: str, kind: str) -> None:
+        """Ask for a run of *source*; it starts when the source's earlier runs have ended.
+        A run of the same kind already waiting stands for this one too."""
+        if self._stop.is_set():
+            return
+        queue = self._queues.setdefault(source, SourceQueue())
+        if kind in queue.waiting:
+            logger.info(
+                "a %s run of %s is waiting already: this one is the same",
+                kind,
+                source,
+                extra={"source": source},
+            )
+            return
+        queue.waiting.append(kind)
+        if queue.task is None or queue.task.done():
+            queue.task = asyncio.create_task(self._drain(source, queue))
+
+    async def _drain(self, source: str, queue: SourceQueue) -> None:
+        """Start the source's waiting runs one after the other, until none waits."""
+        poll = self.settings.busy_poll.total_seconds()
+        while queue.waiting and not self._stop.is_set():
+            kind = queue.waiting[0]
+            if not await asyncio.to_thread(self._free, source, kind, queue):
+                await self._pause(poll)
+                continue
+            queue.waiting.pop(0)
+            final = await self.run_source(source, kind)
+            if final is not None and final.finish_reason == runs.ALREADY_RUNNING:
+                # Taken between the look and the start, by a run started elsewhere.
+                logger.warning(
+                    "%s run %d of %s found the source busy: it runs again when the source is free",
+                    kind,
+                    final.id,
+                    source,
+                    extra={"source": source, "run_id": final.id},
+                )
+                if kind not in queue.waiting:
+                    queue.waiting.insert(0, kind)
+                await self._pause(poll)
+
+    def _free(self, source: str, kind: str, queue: SourceQueue) -> bool:
+        """Whether nothing holds the source's lock (a run started outside this daemon)."""
+        lock = source_lock(self.settings.database_url, source)
+        try:
+            taken = lock.acquire()
+        except Exception as exc:  # its file cannot be made, its server is away: try anyway
+            logger.warning("cannot tell whether %s is being crawled: %s", source, first_line(exc))
+            return True
+        if taken:
+            lock.release()
+            if queue.held_logged:
+                logger.info("%s is free again: its %s run starts", source, kind)
+            queue.held_logged = False
+            return True
+        if not queue.held_logged:
+            with self.archive.session() as session:
+                others = [r for r in runs.open_runs(session, source=source) if r.claimed]
+            by = (
+                f"run {others[-1].id} (pid {others[-1].pid} on {others[-1].host})"
+                if others
+                else "a crawl"
+            )
+            logger.warning(
+                "%s is being crawled by %s started outside this daemon: its %s run waits "
+                "until that ends",
+                source,
+                by,
+                kind,
+            )
+            queue.held_logged = True
+        return False
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep *seconds*, or less if the daemon is stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
 
     def _due_sources(self, now: datetime) -> list[str]:
         with self.archive.session() as session:
@@ -212,7 +348,7 @@ class Daemon:
                 if queries.due_count(session, plan.name, now) > 0
             ]
 
-    async def run_source(self, source: str, kind: str) -> RunEnd | None:
+    async def run_source(self, source: str, kind: str) -> runs.RunView | None:
         """Run one crawl of *source*: make its run, start it, wait for it, check its end."""
         if self._stop.is_set():
             return None
@@ -222,25 +358,29 @@ class Daemon:
         try:
             crawl = await self.runner.start(order)
         except Exception as exc:  # the crawl could not even start (no such program, ...)
-            logger.error("%s could not start: %s", order.label, exc)
+            logger.error("%s could not start: %s", order.label, exc, extra=order.log_extra)
             await asyncio.to_thread(self.archive.close_run, run_id, runs.CRASHED)
-            return None
+            return await asyncio.to_thread(self.archive.crawl_run, run_id)
+        logger.info("%s: run %d started", order.label, run_id, extra=order.log_extra)
         # Registered until its end is recorded: a shutdown waits for that, not just the exit.
         self.crawls.add(crawl)
         try:
             end = await crawl.wait(
                 self.settings.run_limit.total_seconds(), self.settings.grace.total_seconds()
             )
-            await asyncio.to_thread(self._record, order, end)
+            final = await asyncio.to_thread(self._record, order, end)
         finally:
             self.crawls.discard(crawl)
-        return end
+        self._notify_now.set()
+        return final
 
-    def _record(self, order: RunOrder, end: RunEnd) -> None:
-        """Close the run if its crawl did not, and log how it ended."""
+    def _record(self, order: RunOrder, end: RunEnd) -> runs.RunView:
+        """Close the run if its crawl did not, log how it ended, judge the source."""
         reason = runs.KILLED if end.killed else end.stopped or runs.CRASHED
         self.archive.close_run(order.run_id, reason)  # a no-op when the crawl closed it
         final = self.archive.crawl_run(order.run_id)
+        if order.kind == "discover":
+            self._judge(order.source)
         if not final.claimed:
             logger.error(
                 "%s %s before its crawl started (run %d: %s)",
@@ -248,8 +388,9 @@ class Daemon:
                 end.detail,
                 final.id,
                 final.finish_reason,
+                extra=order.log_extra,
             )
-            return
+            return final
         summary = _summary(end.summary)
         logger.info(
             "%s: run %d %s in %.1f s%s",
@@ -258,7 +399,93 @@ class Daemon:
             final.finish_reason,
             end.seconds,
             f" ({summary})" if summary else "",
+            extra=order.log_extra,
         )
+        return final
+
+    def _judge(self, source: str) -> None:
+        """The source's health after a run; a notice when it changed (storage.health)."""
+        try:
+            with self.archive.session() as session:
+                judged = health.refresh(session, source, self.settings.health)
+        except Exception as exc:  # judged again after its next run
+            logger.warning(
+                "could not judge the health of %s: %s",
+                source,
+                first_line(exc),
+                extra={"source": source},
+            )
+            return
+        if judged.health in (health.FAILING, health.DEGRADED):
+            logger.warning(
+                "%s is %s: %s",
+                source,
+                judged.health,
+                "; ".join(judged.problems),
+                extra={"source": source},
+            )
+
+    # -- the daemon's heartbeat and the outbox --------------------------------------------
+
+    def _start_beating(self) -> int:
+        with self.archive.session() as session:
+            return daemons.start(
+                session,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                state=self._state,
+                heartbeat_every=self.settings.heartbeat,
+            )
+
+    def _beat(self) -> None:
+        assert self._daemon_id is not None
+        with self.archive.session() as session:
+            daemons.beat(session, self._daemon_id, state=self._state, next_runs=self._next_runs())
+
+    def _next_runs(self) -> dict[str, str | None]:
+        """When each source runs next: now when a run of it waits, else its next slot."""
+        now = utcnow().isoformat()
+        upcoming: dict[str, str | None] = {}
+        for name in self._plans:
+            queue = self._queues.get(name)
+            job = self.scheduler.get_job(f"discover:{name}") if self.scheduler else None
+            if queue is not None and queue.waiting:
+                upcoming[name] = now
+            elif job is not None and job.next_run_time is not None:
+                upcoming[name] = job.next_run_time.isoformat()
+            else:
+                upcoming[name] = None
+        return upcoming
+
+    async def _beat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.heartbeat)
+            try:
+                await asyncio.to_thread(self._beat)
+            except Exception as exc:  # the archive away: beat again next time
+                logger.warning("could not record the daemon's heartbeat: %s", first_line(exc))
+
+    def _register_targets(self) -> None:
+        with self.archive.session() as session:
+            notify.register(session, self.settings.targets)
+
+    def _flush_notices(self) -> None:
+        try:
+            notify.flush(self.archive.session, self.settings.targets)
+        except Exception as exc:  # what is not sent stays in the outbox
+            logger.warning("could not send notices: %s", first_line(exc))
+
+    async def _notify_loop(self) -> None:
+        """Send the outbox every notify_every, and soon after each run."""
+        if not self.settings.targets:
+            return
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._notify_now.wait(), self.settings.notify_every.total_seconds()
+                )
+            self._notify_now.clear()
+            await asyncio.to_thread(self._flush_notices)
 
 
 def _summary(data: dict[str, Any] | None) -> str:

@@ -26,7 +26,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -36,8 +36,11 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from schedules.notify import ENV_PREFIX, Target
 from schedules.triggers import parse_schedule
 from storage import DEFAULT_DATABASE_URL
+from storage.health import HealthRules
+from storage.notices import EVENTS
 from storage.revisit import DEFAULT_STEPS, DEFAULT_STOP, Ladder
 
 DEFAULT_CONFIG_PATH = Path("archiver.toml")
@@ -46,7 +49,8 @@ DATABASE_ENV = "ARCHIVER_DATABASE_URL"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _SETTING = re.compile(r"^[A-Z][A-Z0-9_]*$")
-TOP_LEVEL_KEYS = frozenset({"database", "sources"})
+TOP_LEVEL_KEYS = frozenset({"database", "sources", "notify", "health"})
+NOTIFY_KEYS = frozenset({"webhook", "apprise", "events", "sources"})
 SOURCE_KEYS = frozenset(
     {
         "name",
@@ -139,6 +143,8 @@ class Config:
     path: Path | None
     database: str | None = None
     sources: Mapping[str, Source] = field(default_factory=lambda: MappingProxyType({}))
+    notify: tuple[Target, ...] = ()
+    health: HealthRules = field(default_factory=HealthRules)
 
     def source(self, name: str) -> Source:
         try:
@@ -177,7 +183,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     unknown = set(data) - TOP_LEVEL_KEYS
     if unknown:
-        raise ConfigError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: database, sources)")
+        known = ", ".join(sorted(TOP_LEVEL_KEYS))
+        raise ConfigError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: {known})")
     database = data.get("database")
     if database is not None and (not isinstance(database, str) or not database.strip()):
         raise ConfigError(f"{path}: key 'database': must be a database URL string")
@@ -190,7 +197,76 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if source.name in sources:
             raise ConfigError(f"{path}: source {source.name!r}: key 'name': duplicate source name")
         sources[source.name] = source
-    return Config(path=path, database=database, sources=MappingProxyType(sources))
+    return Config(
+        path=path,
+        database=database,
+        sources=MappingProxyType(sources),
+        notify=_parse_notify(data.get("notify", []), path, sources),
+        health=_parse_health(data.get("health", {}), path),
+    )
+
+
+def _parse_notify(raw: Any, path: Path, sources: Mapping[str, Source]) -> tuple[Target, ...]:
+    """``[[notify]]`` tables: each a webhook or an Apprise URL, with optional filters."""
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        raise ConfigError(f"{path}: key 'notify': must be an array of tables ([[notify]])")
+    targets = []
+    for index, entry in enumerate(raw, start=1):
+
+        def fail(key: str, message: str, index: int = index) -> ConfigError:
+            return ConfigError(f"{path}: notify #{index}: key {key!r}: {message}")
+
+        unknown = sorted(set(entry) - NOTIFY_KEYS)
+        if unknown:
+            raise fail(unknown[0], f"unknown key (known: {', '.join(sorted(NOTIFY_KEYS))})")
+        kinds = [kind for kind in ("webhook", "apprise") if kind in entry]
+        if len(kinds) != 1:
+            raise fail("webhook", "give exactly one of webhook or apprise")
+        kind = kinds[0]
+        address = entry[kind]
+        if not isinstance(address, str) or not address.strip():
+            raise fail(kind, "must be a URL string, or env:NAME to read it from $NAME")
+        literal = not address.startswith(ENV_PREFIX)
+        if kind == "webhook" and literal and urlsplit(address).scheme not in ("http", "https"):
+            raise fail(kind, "must be an http:// or https:// URL")
+        events = entry.get("events", list(EVENTS))
+        if not isinstance(events, list) or not events or any(e not in EVENTS for e in events):
+            raise fail("events", f"must be a list of events from: {', '.join(EVENTS)}")
+        wanted = entry.get("sources")
+        if wanted is not None:
+            if not isinstance(wanted, list) or not all(isinstance(n, str) for n in wanted):
+                raise fail("sources", "must be a list of source names")
+            unknown_sources = [name for name in wanted if name not in sources]
+            if unknown_sources:
+                raise fail("sources", f"unknown source {unknown_sources[0]!r}")
+        targets.append(
+            Target(
+                kind,
+                address.strip(),
+                tuple(dict.fromkeys(events)),
+                tuple(wanted) if wanted is not None else None,
+            )
+        )
+    return tuple(targets)
+
+
+def _parse_health(raw: Any, path: Path) -> HealthRules:
+    """``[health]``: thresholds of storage.health.HealthRules, each checked for its type."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: key 'health': must be a table ([health])")
+    defaults = HealthRules()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = getattr(defaults, key, None)
+        if default is None or key.startswith("_"):
+            known = ", ".join(f.name for f in fields(HealthRules))
+            raise ConfigError(f"{path}: health: unknown key {key!r} (known: {known})")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or value < 0 or (isinstance(default, int) and not isinstance(value, int)):
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise ConfigError(f"{path}: health: key {key!r}: must be {kind} >= 0")
+        values[key] = value
+    return HealthRules(**values)
 
 
 def _parse_source(raw: Mapping[str, Any], path: Path, index: int) -> Source:

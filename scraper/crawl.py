@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -31,6 +31,8 @@ def crawl_settings(
     if config.path is not None:
         settings.set("ARCHIVER_CONFIG", str(config.path), priority="cmdline")
     settings.set("ARCHIVE_DATABASE_URL", database_url, priority="cmdline")
+    # The thresholds a discovery run judges its source's health by (storage.health).
+    settings.set("ARCHIVE_HEALTH", asdict(config.health), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings

@@ -82,6 +82,9 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     config_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[Timestamp]
+    # The health last announced (storage.health): a change of it is announced once.
+    health: Mapped[str | None] = mapped_column(String(16))
+    health_at: Mapped[datetime | None]
 
 
 class Article(Base):
@@ -198,3 +201,58 @@ class CrawlRun(Base):
     # Where the crawl runs: set when it claims the run (0 and "" until then).
     pid: Mapped[int]
     host: Mapped[str] = mapped_column(String(255))
+
+
+class Daemon(Base):
+    """One start of the scheduling daemon, beating while it lives (``leader`` or ``standby``,
+    ``stopped`` once it exits), with the next run it has scheduled for each source."""
+
+    __tablename__ = "daemons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[Timestamp]
+    heartbeat_at: Mapped[Timestamp] = mapped_column(index=True)
+    heartbeat_every: Mapped[float] = mapped_column(Float)
+    next_runs: Mapped[dict[str, Any]]
+
+
+class Notice(Base):
+    """An event to announce (storage.notices), written with what it announces."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the notice announces ("version_new:1234"): one notice per event, never two.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    event: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    created_at: Mapped[Timestamp]
+    payload: Mapped[dict[str, Any]]
+
+
+class NotifyTarget(Base):
+    """A configured notification target, known by the digest of its address."""
+
+    __tablename__ = "notify_targets"
+
+    target: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_notice_id: Mapped[int]
+    created_at: Mapped[Timestamp]
+
+
+class NoticeDelivery(Base):
+    """One notice to one target: tried until sent, with backoff between tries."""
+
+    __tablename__ = "notice_deliveries"
+    __table_args__ = (UniqueConstraint("notice_id", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    target: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[Timestamp]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)

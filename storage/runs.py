@@ -262,6 +262,15 @@ def open_runs(session: Session, *, source: str | None = None) -> list[RunView]:
     return [_view(crawl_run, name) for crawl_run, name in session.execute(query)]
 
 
+def last_tried(session: Session, source: str) -> RunView | None:
+    """The source's latest run that tried to crawl: one that found the source busy with
+    another run says nothing about it."""
+    for found in runs(session, source=source, limit=5):
+        if found.finish_reason != ALREADY_RUNNING:
+            return found
+    return None
+
+
 def last_complete_discovery(session: Session, source: str) -> datetime | None:
     """When the last discovery run of *source* that ran to its end started.
 

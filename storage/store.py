@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from storage import outcomes
+from storage import notices, outcomes
 from storage.blobs import put_blob, sha256
 from storage.content import VERSION_FIELDS, changed_fields
 from storage.insert_ignore import insert_ignore
@@ -145,6 +145,18 @@ def store_fetch(
     article.next_check_at = run.ladder.next_check(page.fetched_at, page.fetched_at)
     if previous is None:
         article.duplicate_of = _same_content_elsewhere(session, article.id, content.content_hash)
+    else:  # an edit: announced in this same transaction (storage.notices)
+        notices.announce_version(
+            session,
+            version_id=version.id,
+            source_id=article.source_id,
+            url=article.url,
+            number=number,
+            title=version.title,
+            changed=changed,
+            old_text=previous.text,
+            new_text=version.text,
+        )
     outcome = outcomes.ARTICLE_NEW if previous is None else outcomes.VERSION_NEW
     _add_check(session, article.id, page, run, outcome, raw_digest, version.id)
     return Stored(outcome, article.id, number, changed)
@@ -158,12 +170,21 @@ def record_check(session: Session, check: Recheck, run: RunContext = RunContext(
     """
     connection = session.connection()  # Core all the way: no ORM bookkeeping per statement
     row = connection.execute(
-        select(Article.id, Article.last_changed_at)
+        select(Article.id, Article.last_changed_at, Article.state, Article.source_id, Article.url)
         .where(Article.url_key == check.url_key)
         .with_for_update()
     ).first()
     if row is None:
         return None
+    if check.outcome == outcomes.GONE and row.state != "gone":
+        notices.announce_gone(
+            session,
+            article_id=row.id,
+            source_id=row.source_id,
+            url=row.url,
+            status=check.status,
+            at=check.checked_at,
+        )
     values: dict[str, Any] = {
         "last_checked_at": check.checked_at,
         "state": CHECK_STATES[check.outcome],

@@ -75,12 +75,14 @@ IN_PROCESS = frozenset(
     {
         "diff",
         "export",
+        "notify",
         "runs",
         "schedule",
         "search",
         "show",
         "sources",
         "stats",
+        "status",
         "timeline",
         "versions",
     }

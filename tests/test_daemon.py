@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,8 +16,9 @@ import pytest
 from sqlalchemy import func, select
 
 from storage import Archive
+from storage import runs as runs_module
 from storage.models import Article, Check, Version
-from tests.crawling import FAST, archiver, sources_file
+from tests.crawling import FAST, PROJECT, archiver, child_env, sources_file
 from tests.daemons import daemon, runs, wait_for
 from tests.site import NewsSite
 
@@ -218,3 +221,67 @@ def test_a_second_daemon_stands_by_and_doubles_no_run(
         assert after.started_at >= before.finished_at
     assert len({r.pid for r in history}) == len(history)
     assert os.getpid() not in {r.pid for r in history}
+
+
+def test_no_run_of_the_daemon_is_dropped_when_discovery_and_revisit_meet(
+    site: NewsSite, db_url: str, tmp_path: Path
+) -> None:
+    """A 4 s schedule and 3 s re-checks for 30 s: every run the daemon starts runs; none
+    finds the source busy with another of the daemon's own."""
+    config = sources_file(
+        tmp_path / "archiver.toml",
+        site.base_url,
+        sitemaps=False,
+        max_depth=1,
+        extra='schedule = "every 4s"\nrevisit = ["3s"]\nrevisit_stop = "1h"',
+    )
+    with daemon(config, db_url, tmp_path / "daemon.log", "--revisit-every", "3s") as process:
+        time.sleep(30)
+        process.signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    history = runs(db_url)
+    assert history[0].kind == "discover"  # the catch-up, before the first revisit
+    assert "catching up once" in process.text()
+    reasons = Counter(r.finish_reason for r in history)
+    assert reasons[runs_module.ALREADY_RUNNING] == 0, process.text()[-3000:]
+    kinds = Counter(r.kind for r in history if r.finish_reason == "finished")
+    assert kinds["discover"] >= 3, history
+    assert kinds["revisit"] >= 2, history
+    for before, after in itertools.pairwise(history):  # one after the other, never two at once
+        assert before.finished_at is not None
+        assert after.started_at >= before.finished_at
+
+
+def test_a_run_held_back_by_a_crawl_started_by_hand_runs_when_that_ends(
+    site: NewsSite, db_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "archiver.toml"
+    config.write_text(SLOW.format(base=site.base_url, fast=FAST))
+    site.hang("/", 8)
+    command = [sys.executable, "-m", "scraper.cli", "--config", str(config), "--db", db_url]
+    manual = subprocess.Popen(
+        [*command, "crawl", "slow", "--json"],
+        cwd=PROJECT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for("the crawl by hand", lambda: running(db_url, "slow"))
+        with daemon(config, db_url, tmp_path / "daemon.log") as process:
+            wait_for("the held-back run to be logged", lambda: "started outside" in process.text())
+            assert finished(db_url, "slow") == 0
+            manual.communicate(timeout=60)
+            site.hang("/", 0)
+            wait_for("the daemon's run", lambda: finished(db_url, "slow") == 2, timeout=60)
+            process.signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+    finally:
+        manual.kill()
+        manual.communicate()
+    assert " WARNING: " in next(
+        line for line in process.text().splitlines() if "started outside" in line
+    )
+    history = runs(db_url, "slow")
+    assert [r.finish_reason for r in history] == ["finished", "finished"]
+    assert history[1].started_at >= history[0].finished_at  # type: ignore[operator]

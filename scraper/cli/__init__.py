@@ -11,6 +11,7 @@ from scraper.cli import (  # noqa: F401  (importing them registers their command
     article,
     crawling,
     database,
+    monitoring,
     operating,
 )
 from scraper.cli.base import cli

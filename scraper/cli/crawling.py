@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from schedules.notify import register as register_targets
 from scraper import settings as project_settings
 from scraper.cli.base import (
     State,
@@ -112,6 +113,8 @@ def _crawl_and_report(
     # before any run is made or any crawl, lock or worker started.
     check_writable(url)
     with state.archive(write=True) as archive:
+        with archive.session() as session:  # what this crawl announces goes to them
+            register_targets(session, state.config.notify)
         if run_id is not None:
             run_ids = [run_id]
         else:

@@ -136,6 +136,9 @@ def daemon(
         revisit_every=_duration(revisit_every, "--revisit-every"),
         misfire_grace=_duration(misfire_grace, "--misfire-grace"),
         standby_poll=_duration(standby_poll, "--standby-poll"),
+        busy_poll=_duration(standby_poll, "--standby-poll"),
+        targets=config.notify,
+        health=config.health,
     )
     code = asyncio.run(Daemon(settings, runner).run())
     sys.exit(code)
@@ -194,7 +197,7 @@ def sources(state: State, as_json: bool) -> None:
         rows = [
             SourceState(
                 plan=plan,
-                last_run=next(iter(runs.runs(session, source=plan.name, limit=1)), None),
+                last_run=runs.last_tried(session, plan.name),
                 next_run=_next_run(session, plan, now),
                 articles=queries.article_count(session, plan.name),
                 due=queries.due_count(session, plan.name, now),

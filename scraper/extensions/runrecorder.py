@@ -37,11 +37,12 @@ from pipelines.items import (
     EXTRACTED_STAT,
     METADATA_SKIPPED_STAT,
     OUTCOME_STAT,
+    READING_STAT,
     REQUESTS_STAT,
 )
 from pipelines.signals import run_opened
 from pipelines.store import STORAGE_ERROR_STAT, WRITERS, archive_url
-from storage import outcomes, runs
+from storage import health, outcomes, runs
 from storage.engine import create_archive_engine, first_line, is_unavailable, redact, sqlite_path
 from storage.errors import ArchiveError
 from storage.locks import NamedLock, source_lock
@@ -84,6 +85,11 @@ def run_stats(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
         "dates_dropped": int(stats.get(DATES_DROPPED_STAT, 0)),
         "metadata_skipped": int(stats.get(METADATA_SKIPPED_STAT, 0)),
         "outcomes": dict(sorted(counts.items())),
+        "reading": {
+            key.removeprefix(READING_STAT): int(value)
+            for key, value in stats.items()
+            if key.startswith(READING_STAT)
+        },
         "bytes": int(stats.get("downloader/response_bytes", 0)),
         "elapsed": round(elapsed, 3),
     }
@@ -301,6 +307,7 @@ class RunRecorder:
         if stats.get_value(STORAGE_ERROR_STAT) is None:
             try:
                 await self._write(runs.save_progress, run_id, self._stats(), reason)
+                await self._judge_source()
                 return
             except Exception as exc:
                 if not is_unavailable(exc):  # left open: found stale and closed later
@@ -320,6 +327,32 @@ class RunRecorder:
                 stats.set_value(STORAGE_ERROR_STAT, first_line(exc))
         # Counted after the store pipeline closed: every page's outcome is in.
         await asyncio.to_thread(self._close_aside, run_id, self._stats())
+
+    async def _judge_source(self) -> None:
+        """After a discovery run: the source's health, a notice if it changed."""
+        if self.source is None or self.kind != "discover":
+            return
+        rules = health.HealthRules.from_mapping(
+            dict(self.crawler.settings.getdict("ARCHIVE_HEALTH"))
+        )
+        try:
+            judged = await self._write(health.refresh, self.source, rules)
+        except Exception as exc:  # the run is recorded; whoever looks next judges again
+            logger.warning(
+                "could not judge the health of %s: %s",
+                self.source,
+                first_line(exc),
+                extra={"crawler": self.crawler},
+            )
+            return
+        if judged.health in (health.FAILING, health.DEGRADED):
+            logger.warning(
+                "%s is %s: %s",
+                self.source,
+                judged.health,
+                "; ".join(judged.problems),
+                extra={"crawler": self.crawler},
+            )
 
     def _close_aside(self, run_id: int, stats: dict[str, Any]) -> None:
         """Close the run as ``storage_failed`` on a fresh connection; when the archive refuses

@@ -151,6 +151,10 @@ class NewsSite:
         self.user_agents: Counter[str] = Counter()
         self._refusals: dict[str, tuple[int, str, int]] = {}
         self._hangs: dict[str, float] = {}
+        # Every request answers this status (an outage), when set.
+        self._outage: int | None = None
+        # Every story shows a consent wall instead of itself (a redesign gone wrong).
+        self.consent_wall = False
         self._published = 0
         corpus = sorted(ARTICLES if articles is None else articles, key=lambda a: a.published)
         self._stories: dict[str, _Story] = {}
@@ -395,7 +399,11 @@ class NewsSite:
         if stall:
             sleep(stall)  # in this request's own thread: other requests go on
         refusal = self._take_refusal(path)
-        if refusal is not None:
+        with self._lock:
+            outage = self._outage
+        if outage is not None:
+            reply = _html(outage, tpl.render_not_found(self._chrome()))
+        elif refusal is not None:
             reply = refusal
         elif method not in ("GET", "HEAD"):
             reply = _html(405, tpl.render_not_found(self._chrome()), headers={"Allow": "GET, HEAD"})
@@ -411,6 +419,15 @@ class NewsSite:
         as an overloaded or rate-limiting server does."""
         with self._lock:
             self._refusals[path] = (status, retry_after, times)
+
+    def take_down(self, status: int = 503) -> None:
+        """Answer every request with *status*, as a site whose servers are down does."""
+        with self._lock:
+            self._outage = status
+
+    def bring_up(self) -> None:
+        with self._lock:
+            self._outage = None
 
     def hang(self, path: str, seconds: float) -> None:
         """Answer requests for *path* only after *seconds*, like a server that stalls."""
@@ -552,7 +569,9 @@ class NewsSite:
         if story.state == "redirected":
             return self._redirect_reply(self._redirect_target(story), story.redirect_status)
         page = self._page(story)
-        if kind == "amp":
+        if self.consent_wall:
+            text = tpl.render_consent_wall(self._chrome(), page.canonical)
+        elif kind == "amp":
             text = tpl.render_amp(page)
         elif kind == "print":
             text = tpl.render_print(page)

@@ -871,6 +871,18 @@ def render_not_found(chrome: Chrome, gone: bool = False) -> str:
 {_wp_footer(chrome)}"""
 
 
+def render_consent_wall(chrome: Chrome, canonical: str) -> str:
+    """What every story shows after a redesign put it behind a consent wall: the story's
+    address, a heading and a button, none of its text, byline or date."""
+    heading = "Before you continue"
+    text = "We and our partners use cookies to improve your experience."
+    head = _wp_head(chrome, heading + WP_SEPARATOR + SITE_NAME, canonical, text, "website")
+    return f"""{head}<body class="consent">
+<div class="consent-wall"><h1>{e(heading)}</h1><p>{e(text)}</p>
+<button type="button">Accept all</button></div>
+{_wp_footer(chrome)}"""
+
+
 def render_redirect(location: str, status: int) -> str:
     """The tiny body a web server sends along with a redirect."""
     reason = {301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect"}.get(
