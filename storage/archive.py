@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,7 +18,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import diff, export, migrate, queries, runs, search
-from storage.engine import create_archive_engine, first_line, is_unavailable, redact, sqlite_path
+from storage.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    create_archive_engine,
+    first_line,
+    is_unavailable,
+    redact,
+    sqlite_path,
+)
 from storage.errors import ArchiveError, NotFound
 from storage.writable import unwritable
 
@@ -27,22 +35,39 @@ DEFAULT_DATABASE_URL = "sqlite:///archive.db"
 class Archive:
     """An archive database, opened by SQLAlchemy URL; the schema is brought up to date on open."""
 
-    def __init__(self, url: str = DEFAULT_DATABASE_URL, *, write: bool = False) -> None:
+    def __init__(
+        self, url: str = DEFAULT_DATABASE_URL, *, write: bool = False, read_only: bool = False
+    ) -> None:
         """Open the archive at *url*; only a writer may create a new SQLite file (so a typo in
-        a read-only command's path is an error, not a new empty archive)."""
+        a read-only command's path is an error, not a new empty archive). ``read_only``: the
+        database refuses every write (the web viewer), and an archive that needs migrating is
+        an error rather than migrated."""
         self.url = url
         path = sqlite_path(url)
         if not write and path is not None and not path.exists():
             raise ArchiveError(f"no archive at {path} (crawl or fetch something first)")
         try:
-            self.engine: Engine = create_archive_engine(url, write=write)
+            self.engine: Engine = create_archive_engine(url, write=write, read_only=read_only)
         except OSError as exc:  # the SQLite file's folder cannot be made
             raise ArchiveError(f"cannot open the archive at {redact(url)}: {exc}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite opens a WAL database read-only (mode=ro) only while its -wal and -shm files
+        # exist, and the last connection to close removes them: one plain connection, which
+        # never writes, holds them for as long as the archive is open.
+        self._keeper = (
+            sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+            if read_only and path is not None
+            else None
+        )
+        if self._keeper is not None:
+            self._keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
         try:
-            migrate.ensure_schema(self.engine)
+            if read_only:
+                migrate.require_current(self.engine)
+            else:
+                migrate.ensure_schema(self.engine)
         except (OperationalError, OSError) as exc:
-            self.engine.dispose()
+            self.close()
             # To read a WAL archive SQLite needs its -wal and -shm files, made on first use.
             refused = unwritable(url)
             hint = (
@@ -76,6 +101,9 @@ class Archive:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
 
     def __enter__(self) -> Archive:
         return self

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -49,11 +50,20 @@ def redact(url: str | URL) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def create_archive_engine(url: str | URL, *, write: bool = True, **kwargs: Any) -> Engine:
-    """An engine for the archive at *url*; ``write=False`` for read-only commands."""
+def create_archive_engine(
+    url: str | URL, *, write: bool = True, read_only: bool = False, **kwargs: Any
+) -> Engine:
+    """An engine for the archive at *url*; ``write=False`` for read-only commands.
+
+    ``read_only=True`` (the web viewer) makes the database itself refuse writes: SQLite
+    opened with ``mode=ro``, Postgres sessions whose transactions are read-only.
+    """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, write=write, **kwargs)
+        return _sqlite_engine(parsed, write=write and not read_only, read_only=read_only, **kwargs)
+    if read_only:
+        options = "-c default_transaction_read_only=on"
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "options": options}
     return create_engine(parsed, pool_pre_ping=True, **kwargs)
 
 
@@ -123,11 +133,17 @@ def location(url: str | URL) -> str:
     return os.path.abspath(path) if path is not None else redact(url)
 
 
-def _sqlite_engine(url: URL, *, write: bool, **kwargs: Any) -> Engine:
+def _sqlite_engine(url: URL, *, write: bool, read_only: bool = False, **kwargs: Any) -> Engine:
     path = sqlite_path(url)
     if write and path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    connect_args: dict[str, Any] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    if read_only and path is not None:
+        # SQLite's own read-only mode: no statement can write, whatever the code asks.
+        url = url.set(database=f"file:{quote(str(path.absolute()))}").update_query_dict(
+            {"mode": "ro", "uri": "true"}
+        )
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
     begin = "BEGIN IMMEDIATE" if write else "BEGIN"
 
     @event.listens_for(engine, "connect")
@@ -136,6 +152,10 @@ def _sqlite_engine(url: URL, *, write: bool, **kwargs: Any) -> Engine:
         # deferred, and silently break SAVEPOINTs).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if read_only:  # a read-only connection cannot set the journal mode (the writer did)
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.close()
+            return
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -41,6 +41,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def require_current(engine: Engine) -> None:
+    """Refuse an archive whose schema is not the current one (a reader cannot migrate it)."""
+    current = current_revision(engine)
+    if current != head_revision():
+        raise ArchiveError(
+            f"the archive's schema is at revision {current or 'none'}, this archiver needs "
+            f"{head_revision()}: run 'archiver db upgrade' (or any crawl) "
+            "to bring it up to date"
+        )
+
+
 def ensure_schema(engine: Engine) -> None:
     """Apply pending migrations; cheap when the schema is already current."""
     if current_revision(engine) != head_revision():

@@ -13,6 +13,7 @@ from scraper.cli import (  # noqa: F401  (importing them registers their command
     database,
     monitoring,
     operating,
+    serving,
 )
 from scraper.cli.base import cli
 

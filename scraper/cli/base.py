@@ -38,6 +38,10 @@ class State:
     def archive(self, *, write: bool = False) -> Archive:
         return Archive(self.database_url, write=write)
 
+    def archive_read_only(self) -> Archive:
+        """The archive opened so that the database itself refuses writes (the viewer)."""
+        return Archive(self.database_url, read_only=True)
+
 
 def one_line_errors(fn: Callable[P, T]) -> Callable[P, T]:
     """Library errors become a one-line message and exit code 1, never a traceback."""

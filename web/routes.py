@@ -1,0 +1,21 @@
+"""The viewer's routes: a contract (links, tests and bookmarks rely on them)."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from web import api, pages
+
+ROUTES = [
+    Route("/search", pages.search, name="search"),
+    Route("/sources", pages.sources, name="sources"),
+    Route("/sources/{name}", pages.source, name="source"),
+    Route("/article", pages.article, name="article"),
+    Route("/article/version", pages.version, name="version"),
+    Route("/snapshot", pages.snapshot, name="snapshot"),
+    Route("/api/search", api.search),
+    Route("/api/versions", api.versions),
+    Route("/api/show", api.show),
+    Route("/api/diff", api.diff),
+    Route("/api/status", api.status),
+]
