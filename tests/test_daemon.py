@@ -236,9 +236,16 @@ def test_no_run_of_the_daemon_is_dropped_when_discovery_and_revisit_meet(
         extra='schedule = "every 4s"\nrevisit = ["3s"]\nrevisit_stop = "1h"',
     )
     with daemon(config, db_url, tmp_path / "daemon.log", "--revisit-every", "3s") as process:
-        time.sleep(30)
+        time.sleep(12)  # past the daemon's first heartbeat (every 10 s)
+        during = archiver("status", "--json", config=config, db=db_url).json()
+        time.sleep(18)
         process.signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
+    after = archiver("status", "--json", config=config, db=db_url).json()
+    assert during["daemon"]["state"] == "running"
+    assert during["sources"][0]["next_run_at"] is not None
+    assert after["daemon"]["state"] == "stopped"
+    assert after["daemon"]["heartbeat_at"] is not None
     history = runs(db_url)
     assert history[0].kind == "discover"  # the catch-up, before the first revisit
     assert "catching up once" in process.text()
