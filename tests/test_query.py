@@ -158,6 +158,7 @@ def test_diff_shows_the_inserted_sentence_and_title_edits(
     assert page.startswith("<!DOCTYPE html>")
     assert "<ins>" in page
     assert inserted.split()[0] in page
+    assert 'class="row added" id="change-1"' in page  # the viewer's aligned diff page
     only_one = archiver("diff", site.url(site.article_ids()[0]), db=db_url)
     assert only_one.code == 1
     assert "only one version" in only_one.stderr

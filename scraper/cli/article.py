@@ -7,7 +7,7 @@ import sys
 import click
 
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment, when
-from storage.diff import render_html, render_text
+from storage.diff import render_text
 from storage.queries import VersionView
 
 
@@ -140,8 +140,9 @@ def diff(
 ) -> None:
     """Show what changed between two versions of the article at URL, word by word.
 
-    Colored in a terminal, marked [-deleted-]{+inserted+} when piped; --format html writes a
-    standalone side-by-side page.
+    Colored in a terminal, marked [-deleted-]{+inserted+} when piped; --format html writes
+    the viewer's diff page as one standalone file: both versions side by side, paragraph
+    beside paragraph.
 
     \b
     Example:
@@ -153,6 +154,8 @@ def diff(
     if as_json or output == "json":
         emit_json(changes.as_json())
     elif output == "html":
-        click.echo(render_html(changes), nl=False)
+        from web.diffview import standalone  # noqa: PLC0415  (the viewer's, only for html)
+
+        click.echo(standalone(changes), nl=False)
     else:
         click.echo(render_text(changes, color=sys.stdout.isatty()))
