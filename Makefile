@@ -12,7 +12,12 @@ export ARCHIVER_TEST_POSTGRES_URL
 # tests/conftest.py); the 15 slowest tests listed at the end.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --durations=15
 
-.PHONY: install test test-fast lint typecheck pytest pytest-fast demo bench bench-daemon audit lock clean
+# The browser tests (tests/browser.py) drive Debian's Chromium through Playwright: no browser
+# download is reachable, so `make browser` installs the distribution's package when missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser test test-fast lint typecheck pytest pytest-fast demo screenshots bench bench-daemon audit lock clean
 
 install: $(STAMP)
 
@@ -21,6 +26,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+browser:
+	@test -x $(CHROMIUM) || { \
+		echo "installing Debian's chromium for the browser tests (apt-get)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium >/dev/null && \
+		test -x $(CHROMIUM); }
 
 test: install lint typecheck pytest
 
@@ -34,14 +47,20 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install browser
 	$(PYTEST)
 
-pytest-fast: install
+pytest-fast: install browser
 	$(PYTEST) -m "not faults and not daemon"
 
 demo: install
 	$(BIN)/python -m tests.site.demo
+
+# The README's screenshot of the diff page (benchmarks/screenshots/diff.png), taken by the
+# browser test that checks the page (tests/test_browser.py), in a 1200x800 viewport.
+screenshots: install browser
+	ARCHIVER_SCREENSHOTS=benchmarks/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_browser.py -k "sqlite and diff_show"
 
 # Measurements (not run by `make test`): each prints its baseline, measured in the same run.
 bench: install

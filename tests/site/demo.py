@@ -12,10 +12,13 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tests.site import NewsSite, serve
 
 DEMO = Path("demo")
+# The viewer of the demo archive: the sources file names the database (demo/archive.db).
+SERVE = "archiver --config demo/archiver.toml serve"
 SOURCES = """\
 # The sample site, crawled without the politeness delays meant for other people's servers.
 # The archive beside this file: a relative path is relative to the file's folder.
@@ -78,6 +81,9 @@ def main() -> None:
         step("The archive")
         print(archiver("stats"), end="")
     print("\nThe archive is in demo/archive.db; try: archiver --config demo/archiver.toml stats")
+    step("See it in the browser: serve the archive (read-only), then open the change")
+    print(f"$ {SERVE}")
+    print(f"  http://127.0.0.1:8080/diff?{urlencode({'url': url})}")
 
 
 if __name__ == "__main__":
