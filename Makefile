@@ -17,7 +17,7 @@ PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorde
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser test test-fast lint typecheck pytest pytest-fast demo screenshots bench bench-daemon audit lock clean
+.PHONY: install browser test test-fast lint typecheck pytest pytest-fast demo screenshots bench bench-daemon bench-web audit lock clean
 
 install: $(STAMP)
 
@@ -74,6 +74,13 @@ bench: install
 # About five minutes: the daemon's memory over 200 scheduled runs.
 bench-daemon: install
 	$(BIN)/python -m benchmarks.daemon_memory
+
+# About 15 minutes: every route of the web viewer on 1,000,000 versions, SQLite and
+# Postgres (p50/p95 beside the command line's time for the same question). Keep the built
+# archives with BENCH_WEB_KEEP=DIR to measure again without building them.
+bench-web: install
+	$(BIN)/python -m benchmarks.web_speed --postgres $(ARCHIVER_TEST_POSTGRES_URL) \
+		$(if $(BENCH_WEB_KEEP),--keep $(BENCH_WEB_KEEP))
 
 # Known vulnerabilities in the locked dependencies: fails if any pinned version has one.
 # Run it after `make lock` and before a release; it asks PyPI's advisory data, so it needs
