@@ -75,9 +75,10 @@ bench: install
 bench-daemon: install
 	$(BIN)/python -m benchmarks.daemon_memory
 
-# About 15 minutes: every route of the web viewer on 1,000,000 versions, SQLite and
-# Postgres (p50/p95 beside the command line's time for the same question). Keep the built
-# archives with BENCH_WEB_KEEP=DIR to measure again without building them.
+# About 25 minutes (10 of them building the archives): every route of the web viewer on
+# 1,000,000 versions, SQLite and Postgres (p50/p95 beside the command line's time for the
+# same question). Keep the built archives with BENCH_WEB_KEEP=DIR to measure again without
+# building them.
 bench-web: install
 	$(BIN)/python -m benchmarks.web_speed --postgres $(ARCHIVER_TEST_POSTGRES_URL) \
 		$(if $(BENCH_WEB_KEEP),--keep $(BENCH_WEB_KEEP))

@@ -2,7 +2,7 @@
 line asked the same question, in the same run.
 
     python -m benchmarks.web_speed [--versions 1000000] [--requests 50] [--postgres URL]
-                                   [--keep DIR]
+                                   [--keep DIR] [--db URL] [--only TEXT ...]
 
 Builds the archive (benchmarks.web_archive: five sources, articles with edits, checks and
 runs as a daemon leaves them) in a new SQLite file and, with --postgres (a server URL; a
@@ -21,7 +21,8 @@ itself) is skipped with a note.
 
 The target: p95 at most 100 ms on SQLite at 1,000,000 versions. --keep DIR keeps the SQLite
 archive there (and the Postgres database), and reuses them when they were built alike;
---db URL measures an archive built before (a copy with an index added, say) and builds none.
+--db URL measures an archive built before (a copy with an index added, say) and builds none;
+--only /sources measures only the routes whose name holds /sources.
 """
 
 from __future__ import annotations
