@@ -408,6 +408,12 @@ def _built(versions: int) -> str:
     return f"{FORMAT} {versions}"
 
 
+def _migrate(url: str) -> None:
+    """Bring a kept archive to the current schema, as an upgrade of archiver would."""
+    with Archive(url):
+        pass
+
+
 @contextmanager
 def sqlite_archive(keep: Path | None, versions: int) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
@@ -418,6 +424,7 @@ def sqlite_archive(keep: Path | None, versions: int) -> Iterator[str]:
         url = f"sqlite:///{path}"
         if keep and marker.exists() and marker.read_text() == _built(versions):
             print(f"== SQLite: reusing {path}", flush=True)
+            _migrate(url)
         else:
             for stale in folder.glob(f"{path.name}*"):
                 stale.unlink()
@@ -443,6 +450,7 @@ def postgres_archive(server_url: str, keep: bool, versions: int) -> Iterator[str
             )
         if keep and comment == _built(versions):
             print(f"== Postgres: reusing database {POSTGRES_DATABASE}", flush=True)
+            _migrate(target)
         else:
             with admin.connect() as connection:
                 connection.execute(

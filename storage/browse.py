@@ -11,7 +11,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.diff import Chunk, FieldChange, Op, diff_text
@@ -285,11 +285,13 @@ def recent_changes(
 
     The versions' primary key is walked backwards: the newest versions are read first, and
     the walk stops at *limit* changes, whatever the size of the archive. A source's changes
-    are found on the same walk when the source has many articles; one with few of the
-    archive's articles is read from the articles' source index instead, and its versions
-    sorted (versions have no index by source: the walk would read most of the archive for a
-    page of them).
+    are looked for among the newest WALK versions first, which holds a page of them when
+    the source is a busy one; otherwise (a small source, a quiet one, an old page) the ids of
+    its changes are read from the indexes of its articles and their versions, and only the
+    page of them is read whole. (Versions have no index by source: an unbounded walk would
+    read most of the archive for a page of a quiet source.)
     """
+    limit = max(1, limit)
     query = (
         select(*_COLUMNS)
         .join(Article, Article.id == Version.article_id)
@@ -303,26 +305,37 @@ def recent_changes(
         .outerjoin(Source, Source.id == Article.source_id)
         .where(Version.number > 1)
         .order_by(Version.id.desc())
-        .limit(max(1, limit))
+        .limit(limit)
     )
-    if source is not None:
-        source_id = session.scalar(select(Source.id).where(Source.name == source))
-        if source_id is None:
-            return []
-        column: ColumnElement[int | None] = Article.source_id.expression
-        if session.get_bind().dialect.name == "sqlite" and not _few_articles(session, source_id):
-            # SQLite has no statistics to weigh the two ways: it would start from the
-            # articles' source index and sort every version of the source. "+ 0" keeps it
-            # on the walk, which soon finds a page of a source with many articles. (Postgres
-            # weighs both ways itself.)
-            column = Article.source_id + 0
-        query = query.where(column == source_id)
     if before is not None:
         query = query.where(Version.id < before)
-    return [_change(row) for row in session.execute(query)]
+    if source is None:
+        return [_change(row) for row in session.execute(query)]
+    source_id = session.scalar(select(Source.id).where(Source.name == source))
+    if source_id is None:
+        return []
+    if not _few_articles(session, source_id):
+        newest = before - 1 if before is not None else session.scalar(select(func.max(Version.id)))
+        # "+ 0": no index by source for SQLite to start from, so that it stays on the walk.
+        walked = query.where(Article.source_id + 0 == source_id, Version.id > (newest or 0) - WALK)
+        found = [_change(row) for row in session.execute(walked)]
+        if len(found) == limit:
+            return found
+    ids = (
+        select(Version.id)
+        .join(Article, Article.id == Version.article_id)
+        .where(Article.source_id == source_id, Version.number > 1)
+        .order_by(Version.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        ids = ids.where(Version.id < before)
+    return [_change(row) for row in session.execute(query.where(Version.id.in_(ids)))]
 
 
-# A source with fewer than this share of the archive's articles is read from its articles.
+# How many of the newest versions a source's changes are looked for among first.
+WALK = 5_000
+# A source with fewer than this share of the archive's articles is read from its indexes.
 FEW_ARTICLES = 1 / 500
 
 

@@ -91,12 +91,17 @@ class Article(Base):
     """One row per canonical URL key."""
 
     __tablename__ = "articles"
+    # A source's due count and its articles by last change, each read from its own rows.
+    __table_args__ = (
+        Index(None, "source_id", "next_check_at"),
+        Index(None, "source_id", "last_changed_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url_key: Mapped[str] = mapped_column(Text, unique=True)
     # The address the latest content was fetched from: what a person would open.
     url: Mapped[str] = mapped_column(Text)
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
     first_seen_at: Mapped[Timestamp]
     last_checked_at: Mapped[Timestamp]
     last_changed_at: Mapped[Timestamp]
@@ -187,6 +192,8 @@ class CrawlRun(Base):
     """One crawl: who ran it, when, how it ended and what it counted."""
 
     __tablename__ = "crawl_runs"
+    # A source's open runs.
+    __table_args__ = (Index(None, "source_id", "finished_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)

@@ -332,9 +332,12 @@ def test_feed_links_are_absolute_under_the_base_path(history: History) -> None:
 # -- the query on its own ----------------------------------------------------------------
 
 
-def test_a_source_with_few_articles_and_one_with_many_page_alike(db_url: str) -> None:
-    """On SQLite the two are read in two ways (see storage.browse.recent_changes): both
-    give the source's changes, newest first, a page at a time."""
+def test_a_source_with_few_articles_and_one_with_many_page_alike(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two are read in two ways (see storage.browse.recent_changes), and a source with
+    many articles in a third when its changes are not among the newest versions: all give
+    the source's changes, newest first, a page at a time."""
     fill(db_url, 4000)  # source "bulk": 1,000 articles of 4 versions
     with Archive(db_url, write=True) as archive, archive.session() as session:
         small = Source(name="small", created_at=START)
@@ -375,12 +378,17 @@ def test_a_source_with_few_articles_and_one_with_many_page_alike(db_url: str) ->
         every = recent_changes(session)
         versions = article_changes(session, "https://small.example/a?utm_source=x")
         nothing = recent_changes(session, source="nosuch")
+        # Too short a walk to find a page of "bulk": its changes come from the indexes.
+        monkeypatch.setattr("storage.browse.WALK", 3)
+        indexed = recent_changes(session, source="bulk", limit=5)
+        indexed += recent_changes(session, source="bulk", before=indexed[-1].id, limit=5)
     assert (few.url, few.number, few.source) == ("https://small.example/a", 2, "small")
     assert few.gist_text == "The ferry runs [-hourly-]{+every half hour+}."
     ids = [change.id for change in first + second]
     assert ids == sorted(ids, reverse=True)
     assert len(set(ids)) == 10
     assert {change.source for change in first + second} == {"bulk"}
+    assert [change.id for change in indexed] == ids
     assert all(change.number > 1 for change in every)
     assert [change.id for change in every] == sorted((c.id for c in every), reverse=True)
     assert len(every) == 50
