@@ -132,9 +132,9 @@ class Archive:
         until: datetime | None = None,
         all_versions: bool = False,
         limit: int = 20,
-    ) -> list[search.Hit]:
-        """Versions matching *query* (words, "phrases", OR, -word), best first; by default
-        each article's latest version only."""
+    ) -> search.Results:
+        """Versions matching *query* (words, "phrases", OR, -word), best first, among its
+        search.RANKED newest matches; by default each article's latest version only."""
         with self.session() as session:
             queries.require_source(session, source)
             return search.search(

@@ -8,7 +8,8 @@ built of quoted strings, Postgres a tsquery built with plainto_tsquery/phraseto_
 By default each article's latest version is searched, and one result per article comes back;
 ``all_versions`` searches every version, so that a phrase that was edited out is found in the
 versions that had it. Results are ranked: a match in the title weighs more than one in the
-byline, which weighs more than one in the body.
+byline, which weighs more than one in the body; a query that matches more than RANKED
+versions is ranked among its RANKED newest matches, and says so.
 """
 
 from __future__ import annotations
@@ -18,15 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy import column, func, literal_column, select, table
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.errors import ArchiveError
 from storage.models import Article, Source, Version
 
-# A select of whatever columns.
-AnySelect = Select[*tuple[Any, ...]]
 # The highlight around matched words in snippets.
 MARK_START, MARK_END = "**", "**"
 # FTS5 bm25 weights of the title, author and text columns.
@@ -167,6 +166,22 @@ class Hit:
         }
 
 
+@dataclass(frozen=True)
+class Results:
+    """The hits of a search, best first; ``ranked_among`` is set when the query matched more
+    versions than were ranked: the hits are then the best of that many newest matches."""
+
+    hits: list[Hit]
+    ranked_among: int | None = None
+
+
+# How many matches are ranked at most, the newest ones. Ranking scores every match, and a
+# common word matches a third of an archive: 350,000 versions of 1,000,000, a second or
+# more to rank for a page of 20. A news archive's newest matches are the ones wanted; a
+# narrower query (more words, a phrase, --since, --until) reaches the older ones.
+RANKED = 2_000
+
+
 def search(
     session: Session,
     query: str,
@@ -176,47 +191,80 @@ def search(
     until: datetime | None = None,
     all_versions: bool = False,
     limit: int = 20,
-) -> list[Hit]:
-    """Versions matching *query*, best first."""
+    ranked: int | None = None,
+) -> Results:
+    """Versions matching *query*, best first, among its *ranked* (RANKED) newest matches."""
+    ranked = ranked or RANKED
     parsed = parse_query(query)
     sqlite = session.get_bind().dialect.name == "sqlite"
-    ranked = _sqlite_ranked(parsed) if sqlite else _postgres_ranked(parsed)
-    ranked = ranked.join(Article, Article.id == Version.article_id)
+    if sqlite:
+        matching = (
+            select(FTS_ROWID.label("id"))
+            .select_from(FTS)
+            .join(Version, Version.id == FTS_ROWID)
+            .where(_fts5_match(parsed))
+        )
+    else:
+        matching = select(Version.id).where(SEARCH_VECTOR.op("@@")(_tsquery(parsed)))
+    id_ = matching.selected_columns.id
     if source is not None:
-        ranked = ranked.join(Source, Source.id == Article.source_id).where(Source.name == source)
+        matching = (
+            matching.join(Article, Article.id == Version.article_id)
+            .join(Source, Source.id == Article.source_id)
+            .where(Source.name == source)
+        )
     if since is not None:
-        ranked = ranked.where(Version.first_seen_at >= since)
+        matching = matching.where(Version.first_seen_at >= since)
     if until is not None:
-        ranked = ranked.where(Version.first_seen_at < until)
+        matching = matching.where(Version.first_seen_at < until)
     if not all_versions:
         newer = aliased(Version)
-        ranked = ranked.where(
+        matching = matching.where(
             ~select(newer.id)
             .where(newer.article_id == Version.article_id, newer.number > Version.number)
             .exists()
         )
-    best = session.execute(
-        ranked.add_columns(
-            Article.url, Version.title, Version.number, Version.first_seen_at, Version.published_at
+    # The newest matches by the index's own order (FTS5 rowids, the versions' primary key),
+    # scored in the same statement on SQLite: bm25() belongs to the statement that matches.
+    if sqlite:
+        newest = matching.add_columns(_sqlite_score()).order_by(id_.desc()).limit(ranked)
+    else:
+        found = matching.order_by(id_.desc()).limit(ranked).subquery()
+        newest = select(found.c.id, _postgres_score(parsed)).join(Version, Version.id == found.c.id)
+    scored = session.execute(newest).all()
+    best = sorted(scored, key=lambda row: (-row[1], row[0]))[:limit]
+    scores = {row_id: float(score) for row_id, score in best}
+    shown = {
+        row.id: row
+        for row in session.execute(
+            select(
+                Version.id,
+                Article.url,
+                Version.title,
+                Version.number,
+                Version.first_seen_at,
+                Version.published_at,
+            )
+            .join(Article, Article.id == Version.article_id)
+            .where(Version.id.in_(scores))
         )
-        .order_by(literal_column("score").desc(), Version.id)
-        .limit(limit)
-    ).all()
+    }
     # Snippets only for the rows shown, in a second query: making one costs far more than
     # ranking a row, and SQLite would otherwise match the whole index again to join them.
-    snippets = _snippets(session, parsed, [row.id for row in best], sqlite=sqlite)
-    return [
+    snippets = _snippets(session, parsed, list(scores), sqlite=sqlite)
+    hits = [
         Hit(
-            url=row.url,
-            title=row.title,
-            version=row.number,
-            first_seen_at=row.first_seen_at,
-            published_at=row.published_at,
-            snippet=" ".join(snippets.get(row.id, "").split()),
-            score=float(row.score),
+            url=shown[row_id].url,
+            title=shown[row_id].title,
+            version=shown[row_id].number,
+            first_seen_at=shown[row_id].first_seen_at,
+            published_at=shown[row_id].published_at,
+            snippet=" ".join(snippets.get(row_id, "").split()),
+            score=score,
         )
-        for row in best
+        for row_id, score in scores.items()
     ]
+    return Results(hits, ranked if len(scored) == ranked else None)
 
 
 def _snippets(session: Session, query: Query, ids: list[int], *, sqlite: bool) -> dict[int, str]:
@@ -242,14 +290,9 @@ def _fts5_match(query: Query) -> ColumnElement[bool]:
     return FTS.c.versions_fts.op("MATCH")(_fts5(query))
 
 
-def _sqlite_ranked(query: Query) -> AnySelect:
+def _sqlite_score() -> ColumnElement[Any]:
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-    return (
-        select(Version.id, literal_column(f"-bm25(versions_fts, {weights})").label("score"))
-        .select_from(Version)
-        .join(FTS, Version.id == FTS_ROWID)
-        .where(_fts5_match(query))
-    )
+    return literal_column(f"-bm25(versions_fts, {weights})").label("score")
 
 
 def _sqlite_snippet(query: Query) -> ColumnElement[Any]:
@@ -260,13 +303,9 @@ def _sqlite_snippet(query: Query) -> ColumnElement[Any]:
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("versions.search")
 
 
-def _postgres_ranked(query: Query) -> AnySelect:
-    tsquery = _tsquery(query)
-    return (
-        select(Version.id, func.ts_rank_cd(SEARCH_VECTOR, tsquery).label("score"))
-        .select_from(Version)
-        .where(SEARCH_VECTOR.op("@@")(tsquery))
-    )
+def _postgres_score(query: Query) -> ColumnElement[Any]:
+    score: ColumnElement[Any] = func.ts_rank_cd(SEARCH_VECTOR, _tsquery(query))
+    return score
 
 
 def _postgres_snippet(query: Query) -> ColumnElement[Any]:

@@ -15,14 +15,16 @@ from typing import Any
 
 import pytest
 from datasette.utils import detect_fts
+from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from storage import Archive, NotFound
 from storage.blobs import get_blob
 from storage.content import Content, normalize
 from storage.export import FIELDS, rows
-from storage.models import utcnow
+from storage.models import Article, Version, utcnow
 from storage.records import Page, Reading
+from storage.search import search
 from storage.store import store_fetch
 from storage.writer import Writer
 from tests.crawling import archiver, crawl, sources_file
@@ -68,11 +70,11 @@ def test_search_finds_edited_out_phrases_only_among_all_versions(
     # --since and --until select by when a version was first seen.
     with Archive(db_url) as archive:
         seen = archive.versions(site.url(article))[1].first_seen_at
-        assert archive.search(quoted, all_versions=True, since=seen)
-        assert not archive.search(quoted, all_versions=True, since=seen + timedelta(seconds=1))
-        assert not archive.search(quoted, all_versions=True, until=seen)
-        assert archive.search(quoted, all_versions=True, until=seen + timedelta(seconds=1))
-        assert archive.search(quoted, all_versions=True, source="riverside")
+        assert archive.search(quoted, all_versions=True, since=seen).hits
+        assert not archive.search(quoted, all_versions=True, since=seen + timedelta(seconds=1)).hits
+        assert not archive.search(quoted, all_versions=True, until=seen).hits
+        assert archive.search(quoted, all_versions=True, until=seen + timedelta(seconds=1)).hits
+        assert archive.search(quoted, all_versions=True, source="riverside").hits
         # A source the archive does not hold is an error, not an empty answer.
         with pytest.raises(NotFound, match="no source 'elsewhere'"):
             archive.search(quoted, all_versions=True, source="elsewhere")
@@ -97,10 +99,36 @@ def test_a_title_match_ranks_above_a_passing_mention(
     assert pairs, "the corpus should have such a word"
     word, titled, mentioned = pairs[0]
     with Archive(db_url) as archive:
-        ranked = [hit.url for hit in archive.search(word)]
+        ranked = [hit.url for hit in archive.search(word).hits]
     assert titled["url"] in ranked
     assert mentioned["url"] in ranked
     assert ranked.index(titled["url"]) < ranked.index(mentioned["url"])
+
+
+def test_a_query_matching_more_than_are_ranked_ranks_its_newest_and_says_so(
+    archived: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Archive(db_url) as archive, archive.session() as session:
+        every = search(session, "the", limit=1000, ranked=1000)
+        newest = search(session, "the", limit=1000, ranked=3)
+        ids = {
+            (url, number): id_
+            for id_, url, number in session.execute(
+                select(Version.id, Article.url, Version.number).join(Article)
+            )
+        }
+    assert every.ranked_among is None  # all of them ranked
+    assert len(every.hits) > 3
+    assert newest.ranked_among == 3
+    by_id = sorted(every.hits, key=lambda hit: ids[hit.url, hit.version], reverse=True)
+    assert {(h.url, h.version) for h in newest.hits} == {(h.url, h.version) for h in by_id[:3]}
+    assert [h.score for h in newest.hits] == sorted((h.score for h in newest.hits), reverse=True)
+
+    monkeypatch.setattr("storage.search.RANKED", 3)
+    result = archiver("search", "the", db=db_url)
+    assert result.code == 0, result.stderr
+    assert "more than 3 versions match: these are the best of the 3 newest" in result.stderr
+    assert result.stdout.count("\n  http") == 3
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,18 @@ def test_search_marks_matches_and_reads_the_query_language(history: History) -> 
     assert bad.status_code in (200, 400)
 
 
+def test_search_says_when_it_ranked_only_the_newest_matches(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with client(history.db_url) as web:
+        everything = web.get("/search", params={"q": "the"})
+        monkeypatch.setattr("storage.search.RANKED", 2)
+        newest = web.get("/search", params={"q": "the"})
+    assert "versions match" not in everything.text
+    assert "more than 2 versions match, these are the best of the 2 newest" in newest.text
+    assert newest.text.count('class="hit"') == 2
+
+
 def test_sources_show_health_and_runs(history: History) -> None:
     with client(history.db_url) as web:
         listing = web.get("/sources")

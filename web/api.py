@@ -25,7 +25,7 @@ def search(request: Request) -> Response:
     query = params.get("q", "").strip()
     if not query:
         raise HTTPException(400, "say what to search for: ?q=WORDS")
-    hits = viewer(request).archive.search(
+    found = viewer(request).archive.search(
         query,
         source=params.get("source", "").strip() or None,
         since=moment_param(request, "since"),
@@ -33,7 +33,7 @@ def search(request: Request) -> Response:
         all_versions=params.get("all_versions", "") not in ("", "0"),
         limit=min(number_param(request, "limit") or 20, SEARCH_LIMIT * 4),
     )
-    return JSONResponse([hit.as_json() for hit in hits])
+    return JSONResponse([hit.as_json() for hit in found.hits])
 
 
 def versions(request: Request) -> Response:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from storage import browse, queries, runs
 from storage import status as status_of
 from storage.blobs import get_blob
-from storage.search import BadQuery
+from storage.search import BadQuery, Results
 from web.app import page, viewer
 
 # A snapshot is the archived page as it was, shown without anything of it running: no
@@ -111,11 +111,11 @@ def search(request: Request) -> Response:
     source = params.get("source", "").strip() or None
     since, until = moment_param(request, "since"), moment_param(request, "until")
     all_versions = params.get("all_versions", "") not in ("", "0")
-    hits = []
+    found = Results([])
     error = None
     if query:
         try:
-            hits = viewer(request).archive.search(
+            found = viewer(request).archive.search(
                 query,
                 source=source,
                 since=since,
@@ -135,7 +135,8 @@ def search(request: Request) -> Response:
         since=params.get("since", ""),
         until=params.get("until", ""),
         all_versions=all_versions,
-        hits=hits,
+        hits=found.hits,
+        ranked_among=found.ranked_among,
         error=error,
         sources=viewer(request).sources,
     )

@@ -88,8 +88,15 @@ def search(
     """
     first, last = _moments(since, until)
     with state.archive() as archive:
-        hits = archive.search(
+        found = archive.search(
             query, source=source, since=first, until=last, all_versions=all_versions, limit=limit
+        )
+    hits = found.hits
+    if found.ranked_among:
+        click.echo(
+            f"more than {found.ranked_among:,} versions match: these are the best of the"
+            f" {found.ranked_among:,} newest (add words, a phrase or --until for older ones)",
+            err=True,
         )
     if as_json:
         emit_json([hit.as_json() for hit in hits])
