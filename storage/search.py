@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import column, func, literal_column, select, table
+from sqlalchemy import Select, column, func, literal_column, select, table
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -179,7 +179,7 @@ class Results:
 # common word matches a third of an archive: 350,000 versions of 1,000,000, a second or
 # more to rank for a page of 20. A news archive's newest matches are the ones wanted; a
 # narrower query (more words, a phrase, --since, --until) reaches the older ones.
-RANKED = 2_000
+RANKED = 1_000
 
 
 def search(
@@ -224,16 +224,15 @@ def search(
             .where(newer.article_id == Version.article_id, newer.number > Version.number)
             .exists()
         )
-    # The newest matches by the index's own order (FTS5 rowids, the versions' primary key),
-    # scored in the same statement on SQLite: bm25() belongs to the statement that matches.
     if sqlite:
+        # The newest matches in the full-text index's own order (its rowids are the
+        # versions' ids), scored in the same statement: bm25() belongs to the one that matches.
         newest = matching.add_columns(_sqlite_score()).order_by(id_.desc()).limit(ranked)
+        scored = [(row_id, float(score)) for row_id, score in session.execute(newest)]
     else:
-        found = matching.order_by(id_.desc()).limit(ranked).subquery()
-        newest = select(found.c.id, _postgres_score(parsed)).join(Version, Version.id == found.c.id)
-    scored = session.execute(newest).all()
+        scored = _postgres_newest(session, matching, parsed, ranked)
     best = sorted(scored, key=lambda row: (-row[1], row[0]))[:limit]
-    scores = {row_id: float(score) for row_id, score in best}
+    scores = dict(best)
     shown = {
         row.id: row
         for row in session.execute(
@@ -301,6 +300,32 @@ def _sqlite_snippet(query: Query) -> ColumnElement[Any]:
 
 
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("versions.search")
+
+
+# Postgres finds a query's newest matches by walking the versions' primary key backwards
+# when it expects many, and it expects many for a phrase of a common word and a rare one:
+# the walk then reads every version (27 s at 1,000,000). So the walk covers the newest
+# WINDOW versions only; when fewer than enough match there, the matches come from the text
+# index and are sorted ("id + 0": no index has that order, so nothing walks).
+WINDOW = 50_000
+
+
+def _postgres_newest(
+    session: Session, matching: Select[tuple[int]], query: Query, ranked: int
+) -> list[tuple[int, float]]:
+    """The ids and scores of the *ranked* newest versions *matching* finds."""
+
+    def scored(candidates: Select[tuple[int]]) -> list[tuple[int, float]]:
+        found = candidates.limit(ranked).subquery()
+        score = _postgres_score(query)
+        rows = session.execute(select(found.c.id, score).join(Version, Version.id == found.c.id))
+        return [(row_id, float(value)) for row_id, value in rows]
+
+    top = session.scalar(select(func.max(Version.id))) or 0
+    recent = scored(matching.where(Version.id > top - WINDOW).order_by(Version.id.desc()))
+    if len(recent) == ranked:
+        return recent
+    return scored(matching.order_by((Version.id + 0).desc()))
 
 
 def _postgres_score(query: Query) -> ColumnElement[Any]:

@@ -111,6 +111,10 @@ def test_a_query_matching_more_than_are_ranked_ranks_its_newest_and_says_so(
     with Archive(db_url) as archive, archive.session() as session:
         every = search(session, "the", limit=1000, ranked=1000)
         newest = search(session, "the", limit=1000, ranked=3)
+        # Postgres looks among the newest versions first, then in the whole index.
+        monkeypatch.setattr("storage.search.WINDOW", 1)
+        beyond = search(session, "the", limit=1000, ranked=3)
+        monkeypatch.undo()
         ids = {
             (url, number): id_
             for id_, url, number in session.execute(
@@ -123,6 +127,7 @@ def test_a_query_matching_more_than_are_ranked_ranks_its_newest_and_says_so(
     by_id = sorted(every.hits, key=lambda hit: ids[hit.url, hit.version], reverse=True)
     assert {(h.url, h.version) for h in newest.hits} == {(h.url, h.version) for h in by_id[:3]}
     assert [h.score for h in newest.hits] == sorted((h.score for h in newest.hits), reverse=True)
+    assert beyond == newest
 
     monkeypatch.setattr("storage.search.RANKED", 3)
     result = archiver("search", "the", db=db_url)
