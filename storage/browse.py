@@ -285,11 +285,13 @@ def recent_changes(
 
     The versions' primary key is walked backwards: the newest versions are read first, and
     the walk stops at *limit* changes, whatever the size of the archive. A source's changes
-    are looked for among the newest WALK versions first, which holds a page of them when
-    the source is a busy one; otherwise (a small source, a quiet one, an old page) the ids of
-    its changes are read from the indexes of its articles and their versions, and only the
-    page of them is read whole. (Versions have no index by source: an unbounded walk would
-    read most of the archive for a page of a quiet source.)
+    are found on the same walk by Postgres, which weighs it against the source's index
+    itself. SQLite has no statistics to weigh them: a source's changes are looked for among
+    the newest WALK versions first, which hold a page of them when the source is a busy one;
+    otherwise (a small source, a quiet one, an old page) the ids of its changes are read
+    from the indexes of its articles and their versions, and only the page of them is read
+    whole. (Versions have no index by source: an unbounded walk would read most of the
+    archive for a page of a quiet source.)
     """
     limit = max(1, limit)
     query = (
@@ -314,6 +316,11 @@ def recent_changes(
     source_id = session.scalar(select(Source.id).where(Source.name == source))
     if source_id is None:
         return []
+    if session.get_bind().dialect.name != "sqlite":
+        # Postgres has the statistics to weigh the walk against the source's index itself.
+        return [
+            _change(row) for row in session.execute(query.where(Article.source_id == source_id))
+        ]
     if not _few_articles(session, source_id):
         newest = before - 1 if before is not None else session.scalar(select(func.max(Version.id)))
         # "+ 0": no index by source for SQLite to start from, so that it stays on the walk.
