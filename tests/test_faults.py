@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import time
 from collections import Counter
@@ -206,7 +207,11 @@ def test_a_full_disk_stops_the_run_cleanly_and_the_next_run_recovers(
     result = archiver("crawl", "riverside", config=config, db=db_url)
     assert result.code == 1, result.stderr[-3000:]
     last_line = result.stderr.strip().splitlines()[-1]
-    assert "the archive database failed" in last_line, last_line
+    # Mid-crawl, or already when the command makes the run's row: on a busy machine the
+    # database's own background writes may take the last of the space before the crawl.
+    assert re.search(r"the archive database (failed|at \S+ refused the write)", last_line), (
+        last_line
+    )
     full = "database or disk is full" if sqlite_path(db_url) else "No space left on device"
     assert full in last_line, last_line
     filler.unlink()
