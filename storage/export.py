@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.blobs import decompress
 from storage.content import CONTENT_FIELDS, jsonable
+from storage.history import LABELS
 from storage.models import Article, HtmlBlob, Source, Version
 
 Format = Literal["jsonl", "csv", "warc"]
@@ -36,6 +37,7 @@ FIELDS = (
     "content_hash",
     *CONTENT_FIELDS,
     "changed",
+    *LABELS,
     "simhash",
     "extractor",
     "fetched_url",
@@ -64,6 +66,7 @@ def rows(
         Version.content_hash,
         *(getattr(Version, name) for name in CONTENT_FIELDS),
         Version.changed,
+        *(getattr(Version, name) for name in LABELS),
         Version.simhash,
         Version.extractor,
         Version.url.label("fetched_url"),

@@ -164,6 +164,10 @@ class Version(Base):
     image: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     changed: Mapped[list[str]]
+    # Why the version exists and what kind of change it is (storage.history).
+    cause: Mapped[str] = mapped_column(String(16), server_default="edit")
+    silent: Mapped[bool | None]
+    significance: Mapped[str] = mapped_column(String(16), server_default="substantive")
     simhash: Mapped[int] = mapped_column(BigInteger)
     extractor: Mapped[str] = mapped_column(String(100))
     url: Mapped[str] = mapped_column(Text)

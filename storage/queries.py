@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.content import CONTENT_FIELDS, ContentFields, content_values, jsonable
 from storage.errors import NotFound
+from storage.history import LABELS
 from storage.models import Article, ArticleURL, Check, CrawlRun, Source, Version
 from storage.urls import BadURL, url_key
 
@@ -26,6 +27,10 @@ class VersionView(ContentFields):
     first_seen_at: datetime
     content_hash: str
     changed: tuple[str, ...]
+    # Why the version exists and what kind of change it is (storage.history).
+    cause: str
+    silent: bool | None
+    significance: str
     extractor: str
     fetched_url: str
     blob_sha256: str
@@ -44,6 +49,7 @@ class VersionView(ContentFields):
             "first_seen_at": _iso(self.first_seen_at),
             "content_hash": self.content_hash,
             "changed": list(self.changed),
+            **{name: getattr(self, name) for name in LABELS},
             "extractor": self.extractor,
             "fetched_url": self.fetched_url,
             "duplicate_of": self.duplicate_of,
@@ -99,6 +105,7 @@ def _view(article: Article, version: Version, count: int, duplicate_of: str | No
         content_hash=version.content_hash,
         **content_values(version),
         changed=tuple(version.changed),
+        **{name: getattr(version, name) for name in LABELS},
         extractor=version.extractor,
         fetched_url=version.url,
         blob_sha256=version.blob_sha256,

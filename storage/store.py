@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from storage import notices, outcomes
+from storage import history, notices, outcomes
 from storage.blobs import put_blob, sha256
-from storage.content import VERSION_FIELDS, changed_fields
+from storage.content import VERSION_FIELDS, Content, changed_fields
 from storage.insert_ignore import insert_ignore
 from storage.models import Article, ArticleURL, Check, Version, utcnow
 from storage.records import Page, Reading, Recheck
@@ -96,6 +96,17 @@ def latest_version(session: Session, article_id: int) -> Version | None:
     ).first()
 
 
+def _labels(previous: Version | None, content: Content) -> dict[str, Any]:
+    """Why the new version exists and what kind of change it is (storage.history)."""
+    if previous is None:
+        return {"cause": history.FIRST, "silent": None, "significance": history.SUBSTANTIVE}
+    return {
+        "cause": history.EDIT,
+        "silent": history.silent(previous.modified_at, content.modified_at),
+        "significance": history.significance(_version_fields(previous), content.version_fields()),
+    }
+
+
 def store_fetch(
     session: Session, page: Page, reading: Reading, run: RunContext = RunContext()
 ) -> Stored:
@@ -133,6 +144,7 @@ def store_fetch(
         simhash=content.simhash,
         **content.columns(),
         changed=list(changed),
+        **_labels(previous, content),
         extractor=reading.extractor,
         url=page.url,
         blob_sha256=put_blob(session, page.raw, reading.encoding),

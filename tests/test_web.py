@@ -26,6 +26,7 @@ def test_the_article_page_shows_the_story_its_state_and_timeline(history: Histor
     assert page.status_code == 200
     assert history.inserted in page.text
     assert page.text.count('class="version-link"') == 2  # both versions on the timeline
+    assert '<span class="labels">edit, announced, substantive</span>' in page.text
     assert "not_modified" in page.text or "unchanged" in page.text or "version_new" in page.text
     assert 'state-gone">gone' in gone.text
     assert 'state-redirected">redirected' in moved.text

@@ -7,7 +7,9 @@ import sys
 import click
 
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment, when
+from storage import history
 from storage.diff import render_text
+from storage.history import LABELS
 from storage.queries import VersionView
 
 
@@ -35,6 +37,7 @@ def versions(state: State, url: str, as_json: bool) -> None:
                     "content_hash": v.content_hash,
                     "title": v.title,
                     "changed": list(v.changed),
+                    **{name: getattr(v, name) for name in LABELS},
                     "duplicate_of": v.duplicate_of,
                 }
                 for v in rows
@@ -45,8 +48,18 @@ def versions(state: State, url: str, as_json: bool) -> None:
     if rows[0].duplicate_of:
         click.echo(f"  the same story as {rows[0].duplicate_of}")
     for v in rows:
-        changed = ", ".join(v.changed) if v.changed else ("first" if v.number == 1 else "-")
-        click.echo(f"  v{v.number:<3} {when(v.first_seen_at)}  {changed:<18} {v.title or ''}")
+        changed = ", ".join(v.changed) if v.changed else "-"
+        click.echo(
+            f"  v{v.number:<3} {when(v.first_seen_at)}  {_why(v):<26} {changed:<18} {v.title or ''}"
+        )
+
+
+def _why(view: VersionView) -> str:
+    """Why a version exists, in a few words: "first", "edit, silent, minor"."""
+    if view.cause == history.FIRST:
+        return view.cause
+    announced = {True: "silent", False: "announced", None: ""}[view.silent]
+    return ", ".join(word for word in (view.cause, announced, view.significance) if word)
 
 
 @cli.command()
@@ -79,7 +92,10 @@ def show(state: State, url: str, at: str | None, number: int | None, as_json: bo
 def _print_version(view: VersionView) -> None:
     click.echo(f"{view.title or '(no title)'}")
     click.echo(f"{view.url}")
-    byline = [f"version {view.number} of {view.versions}", f"seen {when(view.first_seen_at)}"]
+    byline = [
+        f"version {view.number} of {view.versions} ({_why(view)})",
+        f"seen {when(view.first_seen_at)}",
+    ]
     if view.author:
         byline.insert(0, f"by {view.author}")
     if view.published_at:

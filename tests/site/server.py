@@ -75,6 +75,9 @@ class _Story:
     visibility: Visibility
     modified: datetime
     private: bool = False
+    # The modification the page states (dateModified, its "Updated" line) when a silent
+    # edit left it behind; None: the last modification.
+    stated: datetime | None = None
     history: list[Article] = field(default_factory=list)
     edits: int = 0
     furniture: int = 0
@@ -343,7 +346,7 @@ class NewsSite:
             article=article,
             author=self._author(article.author),
             number=story.number,
-            modified=story.modified,
+            modified=story.stated or story.modified,
             canonical=self._story_url(story),
             amp_url=self._story_url(story, "amp"),
             print_url=self._story_url(story, "print"),
@@ -741,14 +744,34 @@ class NewsSite:
         # Strictly increasing, so If-Modified-Since never hides two edits in the same second.
         story.modified = max(_whole_seconds(self._now()), story.modified + timedelta(seconds=1))
 
-    def _rewrite(self, story: _Story, article: Article) -> None:
+    def _rewrite(self, story: _Story, article: Article, *, silent: bool = False) -> None:
+        stated = story.stated or story.modified
         story.history.append(story.article)
         story.article = article
         story.edits += 1
         self._touch(story)
+        # A silent edit: the page goes on stating the modification before it.
+        story.stated = stated if silent else None
 
-    def edit_body(self, article_id: str, text: str | None = None) -> str:
-        """Insert a paragraph in the middle of the body; return the paragraph."""
+    def fix_word(self, article_id: str, old: str, new: str, *, silent: bool = False) -> None:
+        """Replace the first *old* word of the body with *new* (a typo fixed, a fact
+        changed); *silent*: the page's stated modification stays as it was."""
+        with self._lock:
+            story = self._story(article_id)
+            paragraphs = list(story.article.paragraphs)
+            for index, paragraph in enumerate(paragraphs):
+                changed = re.sub(rf"\b{re.escape(old)}\b", new, paragraph, count=1)
+                if changed != paragraph:
+                    paragraphs[index] = changed
+                    break
+            else:
+                raise ValueError(f"no word {old!r} in article {article_id!r}")
+            article = replace(story.article, paragraphs=tuple(paragraphs))
+            self._rewrite(story, article, silent=silent)
+
+    def edit_body(self, article_id: str, text: str | None = None, *, silent: bool = False) -> str:
+        """Insert a paragraph in the middle of the body; return the paragraph. *silent*: the
+        page's stated modification stays as it was."""
         with self._lock:
             story = self._story(article_id)
             if text is None:
@@ -760,7 +783,9 @@ class NewsSite:
                 raise ValueError("an inserted paragraph needs some text")
             paragraphs = list(story.article.paragraphs)
             paragraphs.insert(len(paragraphs) // 2, text)
-            self._rewrite(story, replace(story.article, paragraphs=tuple(paragraphs)))
+            self._rewrite(
+                story, replace(story.article, paragraphs=tuple(paragraphs)), silent=silent
+            )
             return text
 
     def edit_title(self, article_id: str, title: str | None = None) -> str:
