@@ -153,11 +153,15 @@ def test_show_at_and_the_json_contracts(site: NewsSite, db_url: str, tmp_path: P
         "content_hash",
         "title",
         "changed",
+        "cause",
+        "silent",
+        "significance",
         "duplicate_of",
     }
     assert versions[0]["duplicate_of"] is None
     assert versions[0]["changed"] == []
     assert versions[1]["changed"] == ["text"]
+    assert [v["cause"] for v in versions] == ["first", "edit"]
     first, second = versions[0]["first_seen_at"], versions[1]["first_seen_at"]
     assert first < second
 
