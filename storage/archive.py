@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import diff, export, migrate, queries, runs, search
+from storage import browse, diff, export, migrate, queries, runs, search
 from storage.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     create_archive_engine,
@@ -144,6 +144,27 @@ class Archive:
                 since=since,
                 until=until,
                 all_versions=all_versions,
+                limit=limit,
+            )
+
+    def changes(
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        silent: bool = False,
+        substantive: bool = False,
+        limit: int = browse.CHANGES_LIMIT,
+    ) -> list[browse.Change]:
+        """The latest changes across the archive, newest first (storage.browse)."""
+        with self.session() as session:
+            queries.require_source(session, source)
+            return browse.recent_changes(
+                session,
+                source=source,
+                since=since,
+                silent=silent,
+                substantive=substantive,
                 limit=limit,
             )
 

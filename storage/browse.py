@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from storage import history
 from storage.diff import Chunk, FieldChange, Op, diff_text
 from storage.models import Article, ArticleURL, Source, Version
 from storage.queries import find_article
@@ -98,6 +99,10 @@ class Change:
     author: str | None
     # The fields that changed from the version before, as stored with the version.
     changed: tuple[str, ...]
+    # Why the version exists and what kind of change it is (storage.history).
+    cause: str
+    silent: bool | None
+    significance: str
     # Title and byline before and after, when they changed.
     fields: tuple[FieldChange, ...]
     text: str = field(repr=False)
@@ -119,6 +124,11 @@ class Change:
         return found
 
     @property
+    def why(self) -> str:
+        """Why the version exists, in a few words (storage.history.describe)."""
+        return history.describe(self.cause, self.silent, self.significance)
+
+    @property
     def gist_text(self) -> str:
         """The gist as the command line marks changes: ``[-deleted-]{+inserted+}``."""
         marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
@@ -133,6 +143,9 @@ class Change:
             "first_seen_at": self.first_seen_at.isoformat(),
             "title": self.title,
             "changed": list(self.changed),
+            "cause": self.cause,
+            "silent": self.silent,
+            "significance": self.significance,
             "gist": self.gist_text,
         }
 
@@ -240,6 +253,9 @@ _COLUMNS = (
     Version.title,
     Version.author,
     Version.changed,
+    Version.cause,
+    Version.silent,
+    Version.significance,
     Version.text,
     _previous.title,
     _previous.author,
@@ -248,8 +264,9 @@ _COLUMNS = (
 
 
 def _change(row: Sequence[Any]) -> Change:
-    (id_, url, key, source, number, seen, title, author, changed, text) = row[:10]
-    old_title, old_author, old_text = row[10:]
+    (id_, url, key, source, number, seen, title, author, changed) = row[:9]
+    cause, silent, significance, text = row[9:13]
+    old_title, old_author, old_text = row[13:]
     first = number == 1
     fields = tuple(
         FieldChange(name, None if first else old, new)
@@ -266,6 +283,9 @@ def _change(row: Sequence[Any]) -> Change:
         title,
         author,
         tuple(changed or ()),
+        cause,
+        silent,
+        significance,
         fields,
         text,
         old_text or "",
@@ -278,10 +298,14 @@ def recent_changes(
     source: str | None = None,
     before: int | None = None,
     limit: int = CHANGES_LIMIT,
+    since: datetime | None = None,
+    silent: bool = False,
+    substantive: bool = False,
 ) -> list[Change]:
     """The latest changes across the archive (versions 2 and up), newest first: those of
     *source* only, when given; those before the version with id *before* (the next page),
-    when given; at most *limit*.
+    when given; those first seen at or after *since*; only the *silent* ones, only the
+    *substantive* ones (storage.history); at most *limit*.
 
     The versions' primary key is walked backwards: the newest versions are read first, and
     the walk stops at *limit* changes, whatever the size of the archive. A source's changes
@@ -305,12 +329,19 @@ def recent_changes(
             ),
         )
         .outerjoin(Source, Source.id == Article.source_id)
-        .where(Version.number > 1)
         .order_by(Version.id.desc())
         .limit(limit)
     )
+    filters = [Version.number > 1]
     if before is not None:
-        query = query.where(Version.id < before)
+        filters.append(Version.id < before)
+    if since is not None:
+        filters.append(Version.first_seen_at >= since)
+    if silent:
+        filters.append(Version.silent.is_(True))
+    if substantive:
+        filters.append(Version.significance == history.SUBSTANTIVE)
+    query = query.where(*filters)
     if source is None:
         return [_change(row) for row in session.execute(query)]
     source_id = session.scalar(select(Source.id).where(Source.name == source))
@@ -331,12 +362,10 @@ def recent_changes(
     ids = (
         select(Version.id)
         .join(Article, Article.id == Version.article_id)
-        .where(Article.source_id == source_id, Version.number > 1)
+        .where(Article.source_id == source_id, *filters)
         .order_by(Version.id.desc())
         .limit(limit)
     )
-    if before is not None:
-        ids = ids.where(Version.id < before)
     return [_change(row) for row in session.execute(query.where(Version.id.in_(ids)))]
 
 

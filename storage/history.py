@@ -38,6 +38,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 
 
+def describe(cause: str, silent: bool | None, significance: str) -> str:
+    """The labels in a few words, as listings show them: "first", "edit, silent, minor"."""
+    if cause == FIRST:
+        return cause
+    announced = {True: "silent", False: "announced", None: ""}[silent]
+    return ", ".join(word for word in (cause, announced, significance) if word)
+
+
 def silent(previous: datetime | None, current: datetime | None) -> bool:
     """Whether an edit went unannounced: the page states no modification date, or the same
     one as the version before (*previous*, *current*: each version's stated date)."""

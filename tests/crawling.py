@@ -73,6 +73,7 @@ class Result:
 # Everything that crawls needs a fresh Twisted reactor, so it runs in a child, as users run it.
 IN_PROCESS = frozenset(
     {
+        "changes",
         "diff",
         "export",
         "notify",

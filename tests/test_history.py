@@ -17,6 +17,7 @@ from storage.history import MINOR, SUBSTANTIVE, significance, silent
 from storage.models import Version
 from tests.crawling import archiver, crawl
 from tests.site import NewsSite
+from tests.web import client
 
 BODY = "The council voted to close the bridge for repairs on Monday."
 
@@ -117,6 +118,34 @@ def test_edits_of_the_site_are_labelled_as_they_happened(
         "significance": SUBSTANTIVE,
     }
     assert latest(retitled)["significance"] == SUBSTANTIVE
+
+    # The changes across the archive, newest first, filtered by the labels.
+    def changes(*options: str) -> list[tuple[str, str]]:
+        result = archiver("changes", *options, "--json", db=db_url)
+        assert result.code == 0, result.stderr
+        return [(row["url"], row["significance"]) for row in result.json()]
+
+    urls = {name: site.url(name) for name in (typo, announced, retitled)}
+    assert set(changes()) == {
+        (urls[typo], MINOR),
+        (urls[announced], SUBSTANTIVE),
+        (urls[retitled], SUBSTANTIVE),
+    }
+    assert changes("--silent") == [(urls[typo], MINOR)]
+    assert {url for url, _ in changes("--substantive")} == {urls[announced], urls[retitled]}
+    assert changes("--silent", "--substantive") == []
+    assert len(changes("--source", "riverside", "--limit", "2")) == 2
+    unknown = archiver("changes", "--source", "nosuch", db=db_url)
+    assert unknown.code != 0
+    assert "no source 'nosuch'" in unknown.stderr
+    text_listing = archiver("changes", "--silent", db=db_url)
+    assert "(edit, silent, minor; text)" in text_listing.stdout
+    with client(db_url) as web:
+        quiet = web.get("/", params={"silent": "1"})
+    assert quiet.status_code == 200
+    assert site.article(typo).title in quiet.text
+    assert site.article(announced).title not in quiet.text
+    assert 'name="silent" value="1" checked' in quiet.text
 
     exported = archiver("export", "--format", "jsonl", "-o", "-", "--all-versions", db=db_url)
     lines = [json.loads(line) for line in exported.stdout.splitlines()]

@@ -24,6 +24,11 @@ def whole_param(request: Request, name: str) -> int | None:
     return int(value)
 
 
+def flag_param(request: Request, name: str) -> bool:
+    """A checkbox in the query: set unless absent, empty or 0."""
+    return request.query_params.get(name, "") not in ("", "0")
+
+
 def source_param(request: Request) -> str | None:
     """The source asked for (``?source=NAME``), or None for every source."""
     return request.query_params.get("source", "").strip() or None
@@ -40,10 +45,18 @@ def changes(request: Request) -> Response:
     source = source_param(request)
     before = whole_param(request, "before")
     limit = min(whole_param(request, "limit") or PER_PAGE, PER_PAGE)
+    silent, substantive = flag_param(request, "silent"), flag_param(request, "substantive")
     with view.archive.session() as session:
         check_source(view, session, source)
         # One more than a page: whether there is an older page.
-        found = browse.recent_changes(session, source=source, before=before, limit=limit + 1)
+        found = browse.recent_changes(
+            session,
+            source=source,
+            before=before,
+            limit=limit + 1,
+            silent=silent,
+            substantive=substantive,
+        )
     shown = found[:limit]
     older = shown[-1].id if len(found) > limit else None
     sources = list(view.sources)
@@ -59,4 +72,7 @@ def changes(request: Request) -> Response:
         before=before,
         older=older,
         limit=limit if limit != PER_PAGE else None,
+        # In links only when set.
+        silent=1 if silent else None,
+        substantive=1 if substantive else None,
     )

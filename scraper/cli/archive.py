@@ -111,6 +111,51 @@ def search(
 
 
 @cli.command()
+@click.option("--source", help="Only this source's changes.")
+@click.option("--since", metavar="TIME", help="Only changes found at or after TIME.")
+@click.option("--silent", is_flag=True, help="Only edits the page did not announce.")
+@click.option("--substantive", is_flag=True, help="Only changes of meaning, not typo fixes.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@json_option
+@click.pass_obj
+@one_line_errors
+def changes(
+    state: State,
+    source: str | None,
+    since: str | None,
+    silent: bool,
+    substantive: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List the changes across the archive, newest first: each new version of an article
+    with the fields it changed, why it exists and a one-line gist of the change.
+
+    \b
+    Example:
+        archiver changes --source ledger --since 2026-12-01
+        archiver changes --silent --substantive --json
+    """
+    first, _ = _moments(since, None)
+    with state.archive() as archive:
+        found = archive.changes(
+            source=source, since=first, silent=silent, substantive=substantive, limit=limit
+        )
+    if as_json:
+        emit_json([change.as_json() for change in found])
+        return
+    for change in found:
+        click.echo(
+            f"{change.first_seen_at:%Y-%m-%d %H:%M}  {change.source or '-'}  "
+            f"v{change.number} ({change.why}; {', '.join(change.changed)})  {change.title or ''}"
+        )
+        click.echo(f"  {change.url}")
+        click.echo(f"  {change.gist_text}")
+    if not found:
+        click.echo("no changes", err=True)
+
+
+@cli.command()
 @click.option("--format", "output", type=click.Choice(FORMATS), required=True)
 @click.option(
     "-o", "--output", "target", required=True, metavar="FILE", help="A file, or - for stdout."

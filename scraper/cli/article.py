@@ -55,11 +55,7 @@ def versions(state: State, url: str, as_json: bool) -> None:
 
 
 def _why(view: VersionView) -> str:
-    """Why a version exists, in a few words: "first", "edit, silent, minor"."""
-    if view.cause == history.FIRST:
-        return view.cause
-    announced = {True: "silent", False: "announced", None: ""}[view.silent]
-    return ", ".join(word for word in (view.cause, announced, view.significance) if word)
+    return history.describe(view.cause, view.silent, view.significance)
 
 
 @cli.command()
