@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from typing import Any, Literal, NamedTuple
 
+from storage import history
 from storage.content import COMPARED_FIELDS
 from storage.queries import VersionView
 
@@ -56,12 +57,33 @@ class Diff:
             names.append("text")
         return tuple(names)
 
+    @property
+    def silent(self) -> bool:
+        """Whether the page left the change unannounced (storage.history.silent)."""
+        return history.silent(self.old.modified_at, self.new.modified_at)
+
+    @property
+    def significance(self) -> str:
+        """``minor`` or ``substantive``, from the one version to the other."""
+        fields = ("title", "author", "text")
+        return history.significance(
+            {name: getattr(self.old, name) for name in fields},
+            {name: getattr(self.new, name) for name in fields},
+        )
+
+    @property
+    def why(self) -> str:
+        """The change in a few words: "edit, silent, minor"."""
+        return history.describe(history.EDIT, self.silent, self.significance)
+
     def as_json(self) -> dict[str, Any]:
         """The ``diff --json`` contract."""
         return {
             "url": self.url,
             "from": self.old.number,
             "to": self.new.number,
+            "silent": self.silent,
+            "significance": self.significance,
             "fields": list(self.fields),
             "changes": {c.name: {"old": c.old, "new": c.new} for c in self.changes},
             "body": [chunk.as_json() for chunk in self.body],
@@ -109,7 +131,7 @@ def diff_versions(old: VersionView, new: VersionView) -> Diff:
 
 def render_text(diff: Diff, *, color: bool) -> str:
     """For people: the changed fields, then the changed paragraphs with their changes marked."""
-    lines = [f"{diff.url}: version {diff.old.number} -> {diff.new.number}"]
+    lines = [f"{diff.url}: version {diff.old.number} -> {diff.new.number} ({diff.why})"]
     for change in diff.changes:
         lines.append(f"{change.name}: {change.old!r} -> {change.new!r}")
     marked = "".join(_mark(chunk, color) for chunk in diff.body)

@@ -86,6 +86,7 @@ def test_edits_of_the_site_are_labelled_as_they_happened(
     site: NewsSite, archived: Path, db_url: str
 ) -> None:
     typo, announced, retitled = site.article_ids()[:3]
+    urls_of = {name: site.url(name) for name in (typo, announced, retitled)}
     word = next(w for w in site.article(typo).paragraphs[0].split() if len(w) > 6 and w.isalpha())
     site.fix_word(typo, word, word[:-2] + word[-1], silent=True)  # a letter dropped, quietly
     site.edit_body(announced)  # a paragraph, and a new "Updated" time
@@ -119,20 +120,27 @@ def test_edits_of_the_site_are_labelled_as_they_happened(
     }
     assert latest(retitled)["significance"] == SUBSTANTIVE
 
+    # A diff says what kind of change it shows, in each of its forms.
+    typo_diff = archiver("diff", urls_of[typo], "--json", db=db_url).json()
+    assert (typo_diff["silent"], typo_diff["significance"]) == (True, MINOR)
+    announced_diff = archiver("diff", urls_of[announced], db=db_url).stdout
+    assert "version 1 -> 2 (edit, announced, substantive)" in announced_diff
+    page = archiver("diff", urls_of[typo], "--format", "html", db=db_url).stdout
+    assert '<span class="labels">edit, silent, minor</span>' in page
+
     # The changes across the archive, newest first, filtered by the labels.
     def changes(*options: str) -> list[tuple[str, str]]:
         result = archiver("changes", *options, "--json", db=db_url)
         assert result.code == 0, result.stderr
         return [(row["url"], row["significance"]) for row in result.json()]
 
-    urls = {name: site.url(name) for name in (typo, announced, retitled)}
     assert set(changes()) == {
-        (urls[typo], MINOR),
-        (urls[announced], SUBSTANTIVE),
-        (urls[retitled], SUBSTANTIVE),
+        (urls_of[typo], MINOR),
+        (urls_of[announced], SUBSTANTIVE),
+        (urls_of[retitled], SUBSTANTIVE),
     }
-    assert changes("--silent") == [(urls[typo], MINOR)]
-    assert {url for url, _ in changes("--substantive")} == {urls[announced], urls[retitled]}
+    assert changes("--silent") == [(urls_of[typo], MINOR)]
+    assert {url for url, _ in changes("--substantive")} == {urls_of[announced], urls_of[retitled]}
     assert changes("--silent", "--substantive") == []
     assert len(changes("--source", "riverside", "--limit", "2")) == 2
     unknown = archiver("changes", "--source", "nosuch", db=db_url)
