@@ -3,7 +3,8 @@
 The rules are storage.history's. Versions already archived get them here: ``first`` for
 each article's version 1, ``edit`` for the others; ``silent`` from the stated modification
 dates of each version and the one before it; ``significance`` from their title, byline and
-text. Reading every pair of versions costs a minute or so a million versions.
+text. Reading every pair of versions takes time: 4 min 49 s for the 1,000,000 versions of
+the viewer benchmark's archive on SQLite, on two cores.
 
 SQLite's full-text trigger on versions fired on any update: it now fires only when the
 indexed columns change (versions are written once; this backfill is what updates them).
