@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from typing import Any, Literal, NamedTuple
 
 from storage import history
-from storage.content import COMPARED_FIELDS
+from storage.content import COMPARED_FIELDS, VERSION_FIELDS
 from storage.queries import VersionView
 
 Op = Literal["equal", "insert", "delete", "replace"]
@@ -65,10 +65,9 @@ class Diff:
     @property
     def significance(self) -> str:
         """``minor`` or ``substantive``, from the one version to the other."""
-        fields = ("title", "author", "text")
         return history.significance(
-            {name: getattr(self.old, name) for name in fields},
-            {name: getattr(self.new, name) for name in fields},
+            {name: getattr(self.old, name) for name in VERSION_FIELDS},
+            {name: getattr(self.new, name) for name in VERSION_FIELDS},
         )
 
     @property

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage import history
 from storage.content import CONTENT_FIELDS, ContentFields, content_values, jsonable
 from storage.errors import NotFound
 from storage.history import LABELS
@@ -37,6 +38,11 @@ class VersionView(ContentFields):
     # The address of the article first archived with this same content (a syndicated or
     # copied story), when there is one.
     duplicate_of: str | None = None
+
+    @property
+    def why(self) -> str:
+        """Why the version exists, in a few words (storage.history.describe)."""
+        return history.describe(self.cause, self.silent, self.significance)
 
     def as_json(self) -> dict[str, Any]:
         """The ``show --json`` contract, plus the other stored fields."""

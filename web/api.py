@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from storage import queries
 from storage import status as status_of
 from web.app import viewer
-from web.pages import SEARCH_LIMIT, moment_param, number_param
+from web.pages import SEARCH_LIMIT, flag_param, moment_param, number_param
 
 
 def _url(request: Request) -> str:
@@ -30,7 +30,7 @@ def search(request: Request) -> Response:
         source=params.get("source", "").strip() or None,
         since=moment_param(request, "since"),
         until=moment_param(request, "until"),
-        all_versions=params.get("all_versions", "") not in ("", "0"),
+        all_versions=flag_param(request, "all_versions"),
         limit=min(number_param(request, "limit") or 20, SEARCH_LIMIT * 4),
     )
     return JSONResponse([hit.as_json() for hit in found.hits])

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from storage import browse, queries
 from web.app import Viewer, page, viewer
+from web.pages import flag_param
 
 PER_PAGE = browse.CHANGES_LIMIT
 
@@ -22,11 +23,6 @@ def whole_param(request: Request, name: str) -> int | None:
     if not value.isdigit() or int(value) < 1:
         raise HTTPException(400, f"{name} must be a whole number (1, 2, ...), not {value!r}")
     return int(value)
-
-
-def flag_param(request: Request, name: str) -> bool:
-    """A checkbox in the query: set unless absent, empty or 0."""
-    return request.query_params.get(name, "") not in ("", "0")
 
 
 def source_param(request: Request) -> str | None:

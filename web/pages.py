@@ -43,6 +43,11 @@ def number_param(request: Request, name: str) -> int | None:
     return int(value)
 
 
+def flag_param(request: Request, name: str) -> bool:
+    """A checkbox in the query: set unless absent, empty or 0."""
+    return request.query_params.get(name, "") not in ("", "0")
+
+
 def moment_param(request: Request, name: str) -> datetime | None:
     value = request.query_params.get(name, "").strip()
     if not value:
@@ -110,7 +115,7 @@ def search(request: Request) -> Response:
     query = params.get("q", "").strip()
     source = params.get("source", "").strip() or None
     since, until = moment_param(request, "since"), moment_param(request, "until")
-    all_versions = params.get("all_versions", "") not in ("", "0")
+    all_versions = flag_param(request, "all_versions")
     found = Results([])
     error = None
     if query:

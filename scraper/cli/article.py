@@ -7,7 +7,6 @@ import sys
 import click
 
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment, when
-from storage import history
 from storage.diff import render_text
 from storage.history import LABELS
 from storage.queries import VersionView
@@ -50,12 +49,8 @@ def versions(state: State, url: str, as_json: bool) -> None:
     for v in rows:
         changed = ", ".join(v.changed) if v.changed else "-"
         click.echo(
-            f"  v{v.number:<3} {when(v.first_seen_at)}  {_why(v):<26} {changed:<18} {v.title or ''}"
+            f"  v{v.number:<3} {when(v.first_seen_at)}  {v.why:<26} {changed:<18} {v.title or ''}"
         )
-
-
-def _why(view: VersionView) -> str:
-    return history.describe(view.cause, view.silent, view.significance)
 
 
 @cli.command()
@@ -89,7 +84,7 @@ def _print_version(view: VersionView) -> None:
     click.echo(f"{view.title or '(no title)'}")
     click.echo(f"{view.url}")
     byline = [
-        f"version {view.number} of {view.versions} ({_why(view)})",
+        f"version {view.number} of {view.versions} ({view.why})",
         f"seen {when(view.first_seen_at)}",
     ]
     if view.author:
