@@ -23,23 +23,32 @@ from pipelines.items import (
     PageItem,
     Rejected,
 )
+from pipelines.options import Options, parse_options
 from pipelines.refcounted import RefCounted
 from pipelines.workers import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
 from storage import outcomes
 from storage.content import Content
 from storage.records import Reading
+from storage.store import Earlier
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from typing import Self
 
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from pipelines.reader import Unreadable
 
 logger = logging.getLogger(__name__)
 
 # The worker's function (pipelines.reader.read_page), by name: the crawler process never
 # imports trafilatura itself.
 EXTRACT_TARGET = "pipelines.reader:read_page"
+# Seconds and bytes of address space a worker may spend on one page (EXTRACT_TIMEOUT,
+# EXTRACT_MEMORY_LIMIT).
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MEMORY_LIMIT = 2 * 1024**3
 # Where each kind of thing a reading left out is counted (storage.records.Dropped.what).
 DROPPED_STATS = {
     "published_at": DATES_DROPPED_STAT,
@@ -96,15 +105,21 @@ class ExtractPipeline:
 
     Settings: EXTRACT_ENABLED, EXTRACT_WORKERS (default: CPU count, at most 4),
     EXTRACT_TIMEOUT (seconds per page, default 10), EXTRACT_MEMORY_LIMIT (bytes of address
-    space per worker, default 2 GiB). Pages too large or not HTML never get here
+    space per worker, default 2 GiB), EXTRACT_OPTIONS (a source's ``extract`` table,
+    pipelines.options). Pages too large or not HTML never get here
     (scraper.middlewares.pagefilter). What a reading leaves out of a page is counted in
     archive/dates_dropped and archive/metadata_skipped.
     """
 
     def __init__(
-        self, spec: PoolSpec, stats: StatsCollector | None = None, crawler: Crawler | None = None
+        self,
+        spec: PoolSpec,
+        stats: StatsCollector | None = None,
+        crawler: Crawler | None = None,
+        options: Options = (),
     ) -> None:
         self.spec = spec
+        self.options = options
         self.stats = stats
         # Attached to what this pipeline logs, and what its workers log: the crawl's run.
         self.log_extra = {"crawler": crawler} if crawler is not None else {}
@@ -121,10 +136,14 @@ class ExtractPipeline:
             raise NotConfigured("EXTRACT_ENABLED is off")
         spec = PoolSpec(
             size=settings.getint("EXTRACT_WORKERS", min(4, os.cpu_count() or 1)),
-            timeout=settings.getfloat("EXTRACT_TIMEOUT", 10.0),
-            memory_limit=settings.getint("EXTRACT_MEMORY_LIMIT", 2 * 1024**3) or None,
+            timeout=settings.getfloat("EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
+            memory_limit=settings.getint("EXTRACT_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT) or None,
         )
-        return cls(spec, crawler.stats, crawler)
+        try:
+            options = parse_options(settings.getdict("EXTRACT_OPTIONS"))
+        except ValueError as exc:
+            raise ValueError(f"EXTRACT_OPTIONS: {exc}") from exc
+        return cls(spec, crawler.stats, crawler, options)
 
     async def _pool(self) -> WorkerPool:
         """The worker pool, started on first use: a re-check run whose pages all answer 304
@@ -150,16 +169,8 @@ class ExtractPipeline:
         if self.stats is not None:
             self.stats.inc_value(EXTRACTED_STAT)
         page = item.page
-        loop = asyncio.get_running_loop()
         try:
-            read = await loop.run_in_executor(
-                self._threads,
-                partial(pool.call, log_extra=self.log_extra),
-                page.raw,
-                item.content_type,
-                page.url,
-                page.fetched_at,
-            )
+            read = await self._read(pool, page.raw, item.content_type, page.url, page.fetched_at)
         except WorkerTimeout as exc:
             raise Failed("extract_timeout", f"{exc}: {page.url}") from exc
         except WorkerCrashed as exc:
@@ -172,7 +183,38 @@ class ExtractPipeline:
             self._count_dropped(read, page.url)
         self.tally.add(read.content)
         item.reading = read
+        item.reread = partial(self._reread, pool)
         return item
+
+    async def _read(
+        self,
+        pool: WorkerPool,
+        raw: bytes,
+        content_type: str | None,
+        url: str,
+        fetched_at: datetime | None,
+    ) -> Reading | Unreadable:
+        loop = asyncio.get_running_loop()
+        call = partial(pool.call, log_extra=self.log_extra)
+        return await loop.run_in_executor(
+            self._threads, call, raw, content_type, url, fetched_at, self.options
+        )
+
+    async def _reread(self, pool: WorkerPool, earlier: Earlier) -> Content | None:
+        """An earlier version's stored page read as this run reads pages (storage.store asks
+        when that version was read by another extractor); None when it cannot be read."""
+        content_type = f"text/html; charset={earlier.encoding}" if earlier.encoding else None
+        try:
+            read = await self._read(pool, earlier.raw, content_type, earlier.url, earlier.at)
+        except (WorkerTimeout, WorkerCrashed, WorkerError) as exc:
+            logger.warning(
+                "cannot read the earlier version of %s again: %s",
+                earlier.url,
+                exc,
+                extra=self.log_extra,
+            )
+            return None
+        return read.content if isinstance(read, Reading) else None
 
     def _count_dropped(self, read: Reading, url: str) -> None:
         """Count what the reading left out; one log line per page says what and why."""

@@ -5,12 +5,15 @@ They live here, not in scraper/, because imports flow one way: scraper -> pipeli
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from scrapy.exceptions import DropItem
 
 from storage import outcomes
+from storage.content import Content
 from storage.records import Page, Reading
+from storage.store import Earlier
 
 # Scrapy stats: every outcome is counted under this prefix; every URL requested under the other.
 OUTCOME_STAT = "archive/outcome/"
@@ -28,13 +31,15 @@ READING_STAT = "archive/reading/"
 @dataclass
 class PageItem:
     """An article page as downloaded (with the Content-Type it came with, for its charset);
-    the extract pipeline fills ``reading``, the store pipeline ``outcome``, the version it
-    stored and what changed."""
+    the extract pipeline fills ``reading`` (and ``reread``: how it reads an earlier version's
+    stored page again, which the store asks for when another extractor read that version),
+    the store pipeline ``outcome``, the version it stored and what changed."""
 
     page: Page
     content_type: str | None = None
     # Not in repr: Scrapy logs dropped and failed items, and a page does not belong in a log.
     reading: Reading | None = field(default=None, repr=False)
+    reread: Callable[[Earlier], Awaitable[Content | None]] | None = field(default=None, repr=False)
     outcome: str | None = None
     version: int | None = None
     changed: tuple[str, ...] = ()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from importlib.metadata import version
 from typing import Any
 
 import trafilatura
@@ -20,12 +19,11 @@ from trafilatura.settings import Extractor
 
 from pipelines.decoding import NotText, decode_page, header_charset
 from pipelines.metadata import StatedMetadata, drop_costly_json, parse_datetime, stated_metadata
+from pipelines.options import EXTRACT_OPTIONS, Options, extractor_name
 from pipelines.parsing import parse_html
 from storage import outcomes
 from storage.content import Content, normalize
 from storage.records import Dropped, Reading
-
-EXTRACTOR = f"trafilatura {version('trafilatura')}"
 
 # Shared options; the URL is added per page. Comments are not content (DESIGN §4 rule 2).
 # htmldate's extensive search with original_date weighs every date on the page and keeps the
@@ -175,15 +173,19 @@ def extract(html: str, url: str) -> Content | None:
     return article.content if article is not None else None
 
 
-def read_article(html: str, url: str, fetched_at: datetime | None = None) -> Article | None:
-    """The article in *html*, fetched at *fetched_at* (default: now), or None when no main
-    text can be found. A date it cannot have is left out (DESIGN §5)."""
+def read_article(
+    html: str, url: str, fetched_at: datetime | None = None, options: Options = ()
+) -> Article | None:
+    """The article in *html*, fetched at *fetched_at* (default: now), read with a source's
+    *options* (EXTRACT_OPTIONS), or None when no main text can be found. A date it cannot
+    have is left out (DESIGN §5)."""
     tree = parse_html(html)
     if tree is None:
         return None
     stated, dropped = _stated(tree)
     drop_link_lines(tree)
-    document = trafilatura.bare_extraction(tree, options=Extractor(url=url, **OPTIONS))
+    chosen: dict[str, Any] = {EXTRACT_OPTIONS[name]: on for name, on in options}
+    document = trafilatura.bare_extraction(tree, options=Extractor(url=url, **OPTIONS, **chosen))
     if document is None or not isinstance(document, trafilatura.settings.Document):
         return None
     site_name = document.sitename or None
@@ -224,16 +226,24 @@ class Unreadable:
 
 
 def read_page(
-    body: bytes, content_type: str | None, url: str, fetched_at: datetime | None = None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    fetched_at: datetime | None = None,
+    options: Options = (),
 ) -> Reading | Unreadable:
-    """Decode and read one article page, fetched at *fetched_at* (default: now) (DESIGN §5)."""
+    """Decode and read one article page, fetched at *fetched_at* (default: now), with a
+    source's extraction *options* (DESIGN §5)."""
     try:
         html, encoding = decode_page(body, header_charset(content_type))
     except NotText as exc:
         return Unreadable(outcomes.rejected("not_text"), str(exc))
-    article = read_article(html, url, fetched_at)
+    article = read_article(html, url, fetched_at, options)
     if article is None:
         return Unreadable(outcomes.failed("extract_empty"))
     return Reading(
-        content=article.content, encoding=encoding, extractor=EXTRACTOR, dropped=article.dropped
+        content=article.content,
+        encoding=encoding,
+        extractor=extractor_name(options),
+        dropped=article.dropped,
     )

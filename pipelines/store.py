@@ -156,7 +156,14 @@ class StorePipeline:
         pending = self._pending_aliases.pop(page.url_key, ())
         if pending:
             page = replace(page, aliases=(*page.aliases, *sorted(pending)))
-        stored = await self._write(store.store_fetch, page, item.reading, self.run)
+        stored = await self._write(store.store_page, page, item.reading, self.run)
+        # The latest version was read by another extractor: read its page as this run reads
+        # pages, so that a different reading is not taken for an edit (storage.store). Asked
+        # again should another version have been stored meanwhile.
+        while isinstance(stored, store.Earlier):
+            content = await item.reread(stored) if item.reread is not None else None
+            reread = store.Reread(stored.version_id, content)
+            stored = await self._write(store.store_page, page, item.reading, self.run, reread)
         item.outcome = stored.outcome
         item.version = stored.version
         item.changed = stored.changed

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from pipelines.options import Options, parse_options
 from schedules.notify import ENV_PREFIX, Target
 from schedules.triggers import parse_schedule
 from storage import DEFAULT_DATABASE_URL
@@ -64,6 +65,7 @@ SOURCE_KEYS = frozenset(
         "revisit",
         "revisit_stop",
         "allowed_hosts",
+        "extract",
         "settings",
     }
 )
@@ -88,6 +90,8 @@ class Source:
     revisit_stop: str = DEFAULT_STOP
     # More hosts the source may fetch from (redirects, links), private addresses included.
     allowed_hosts: tuple[str, ...] = ()
+    # Extraction options (pipelines.reader.EXTRACT_OPTIONS), name and value, sorted.
+    extract: Options = ()
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
@@ -109,6 +113,7 @@ class Source:
                 "ARCHIVE_SOURCE_FINGERPRINT": self.fingerprint(),
                 "ARCHIVE_REVISIT": list(self.revisit),
                 "ARCHIVE_REVISIT_STOP": self.revisit_stop,
+                "EXTRACT_OPTIONS": dict(self.extract),
             }
         )
 
@@ -132,6 +137,7 @@ class Source:
             "revisit": self.revisit,
             "revisit_stop": self.revisit_stop,
             "allowed_hosts": self.allowed_hosts,
+            "extract": self.extract,
             "settings": dict(self.settings),
         }
         encoded = json.dumps(data, sort_keys=True, default=str).encode()
@@ -323,6 +329,11 @@ def _parse_source(raw: Mapping[str, Any], path: Path, index: int) -> Source:
     ):
         raise fail("allowed_hosts", 'must be a list of host names, e.g. ["cdn.example.org"]')
 
+    try:
+        extract = parse_options(raw.get("extract", {}))
+    except ValueError as exc:
+        raise fail("extract", str(exc)) from exc
+
     settings = raw.get("settings", {})
     if not isinstance(settings, dict):
         raise fail("settings", "must be a table of Scrapy settings")
@@ -342,6 +353,7 @@ def _parse_source(raw: Mapping[str, Any], path: Path, index: int) -> Source:
         revisit=tuple(revisit),
         revisit_stop=revisit_stop,
         allowed_hosts=tuple(allowed_hosts),
+        extract=extract,
         settings=MappingProxyType(dict(settings)),
     )
 

@@ -302,7 +302,8 @@ def recent_changes(
     silent: bool = False,
     substantive: bool = False,
 ) -> list[Change]:
-    """The latest changes across the archive (versions 2 and up), newest first: those of
+    """The latest changes across the archive (versions 2 and up; a new reading of an
+    unchanged page, cause ``extractor``, is not a change of it), newest first: those of
     *source* only, when given; those before the version with id *before* (the next page),
     when given; those first seen at or after *since*; only the *silent* ones, only the
     *substantive* ones (storage.history); at most *limit*.
@@ -332,7 +333,7 @@ def recent_changes(
         .order_by(Version.id.desc())
         .limit(limit)
     )
-    filters = [Version.number > 1]
+    filters = [Version.number > 1, Version.cause != history.EXTRACTOR]
     if before is not None:
         filters.append(Version.id < before)
     if since is not None:

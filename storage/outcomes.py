@@ -15,6 +15,9 @@ from typing import Any
 ARTICLE_NEW = "article_new"
 VERSION_NEW = "version_new"
 UNCHANGED = "unchanged"
+# The page is unchanged, but this run's extractor reads it differently: the new reading is
+# recorded as a version of cause "extractor" (storage.history), not as an edit.
+REREAD = "reread"
 NOT_MODIFIED = "not_modified"
 GONE = "gone"
 REDIRECTED = "redirected"
@@ -23,7 +26,7 @@ ALIAS = "alias"
 # A feed, sitemap, robots.txt, start or section page: read for links, not archived.
 NAVIGATION = "navigation"
 
-STORED = (ARTICLE_NEW, VERSION_NEW, UNCHANGED, NOT_MODIFIED)
+STORED = (ARTICLE_NEW, VERSION_NEW, UNCHANGED, REREAD, NOT_MODIFIED)
 REJECTED_PREFIX = "rejected:"
 FAILED_PREFIX = "failed:"
 
@@ -61,6 +64,7 @@ def summarize(outcomes: Mapping[str, int], pages: int = 0) -> dict[str, Any]:
         "articles_new": counts[ARTICLE_NEW],
         "versions_new": counts[VERSION_NEW],
         "unchanged": counts[UNCHANGED],
+        "reread": counts[REREAD],
         "not_modified": counts[NOT_MODIFIED],
         "aliases": counts[ALIAS],
         "navigation": counts[NAVIGATION],

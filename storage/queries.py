@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from storage import history
@@ -299,3 +299,70 @@ def timeline(session: Session, url: str) -> Timeline:
         versions=_count_versions(session, article.id),
         entries=tuple(TimelineEntry(*row) for row in rows),
     )
+
+
+@dataclass(frozen=True)
+class LatestVersion:
+    """An article's latest version, to be read again (``archiver reextract``)."""
+
+    version_id: int
+    article_id: int
+    source: str | None
+    url: str
+    first_seen_at: datetime
+    extractor: str
+    blob_sha256: str
+    content_hash: str
+
+
+def _latest(
+    sources: list[str] | None, since: datetime | None
+) -> Select[int, int, str, str, datetime, str, str, str]:
+    newest = (
+        select(func.max(Version.number))
+        .where(Version.article_id == Article.id)
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Version.id,
+            Article.id,
+            Source.name,
+            Version.url,
+            Version.first_seen_at,
+            Version.extractor,
+            Version.blob_sha256,
+            Version.content_hash,
+        )
+        .select_from(Article)
+        .join(Version, (Version.article_id == Article.id) & (Version.number == newest))
+        .outerjoin(Source, Source.id == Article.source_id)
+    )
+    if sources is not None:
+        query = query.where(Source.name.in_(sources))
+    if since is not None:
+        query = query.where(Version.first_seen_at >= since)
+    return query
+
+
+def latest_versions(
+    session: Session,
+    *,
+    sources: list[str] | None = None,
+    since: datetime | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> list[LatestVersion]:
+    """The latest version of each article after article id *after*, in article order: of
+    *sources* only (None: every article, ad-hoc fetches too), first seen at or after
+    *since*. A page of *limit* at a time, so that the whole archive is never in memory."""
+    query = _latest(sources, since).where(Article.id > after).order_by(Article.id).limit(limit)
+    return [LatestVersion(*row) for row in session.execute(query)]
+
+
+def count_latest_versions(
+    session: Session, *, sources: list[str] | None = None, since: datetime | None = None
+) -> int:
+    """How many versions ``latest_versions`` walks through (for a progress bar)."""
+    return session.scalar(select(func.count()).select_from(_latest(sources, since).subquery())) or 0

@@ -8,14 +8,16 @@ never a second version, so a crawl restarted after a crash cannot double anythin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from storage import history, notices, outcomes
-from storage.blobs import put_blob, sha256
+from storage.blobs import get_blob, put_blob, sha256
 from storage.content import VERSION_FIELDS, Content, changed_fields
 from storage.insert_ignore import insert_ignore
 from storage.models import Article, ArticleURL, Check, Version, utcnow
@@ -96,22 +98,74 @@ def latest_version(session: Session, article_id: int) -> Version | None:
     ).first()
 
 
-def _labels(previous: Version | None, content: Content) -> dict[str, Any]:
-    """Why the new version exists and what kind of change it is (storage.history)."""
-    if previous is None:
-        return {"cause": history.FIRST, "silent": None, "significance": history.SUBSTANTIVE}
+@dataclass(frozen=True)
+class Earlier:
+    """The latest version of an article, read by another extractor than the page being
+    stored: ``store_fetch`` asks for it to be read again before it can tell an edit from a
+    different reading of the same page."""
+
+    version_id: int
+    raw: bytes = field(repr=False)
+    encoding: str | None
+    url: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Reread:
+    """What reading an Earlier version's page again gave; None when it could not be read."""
+
+    version_id: int
+    content: Content | None
+
+
+def _edit_labels(previous: Mapping[str, Any], content: Content) -> dict[str, Any]:
+    """Why a new version of the page exists and what kind of change it is (storage.history);
+    *previous*: the version it is compared with, as fields."""
     return {
         "cause": history.EDIT,
-        "silent": history.silent(previous.modified_at, content.modified_at),
-        "significance": history.significance(_version_fields(previous), content.version_fields()),
+        "silent": history.silent(previous["modified_at"], content.modified_at),
+        "significance": history.significance(previous, content.version_fields()),
     }
+
+
+FIRST_LABELS = {"cause": history.FIRST, "silent": None, "significance": history.SUBSTANTIVE}
 
 
 def store_fetch(
     session: Session, page: Page, reading: Reading, run: RunContext = RunContext()
 ) -> Stored:
-    """Store one fetched and read article page (DESIGN §4 rules 2 and 7)."""
+    """``store_page`` for a caller that cannot read an earlier version's page again: the
+    new content is compared with that version as it was read then."""
+    result = store_page(session, page, reading, run)
+    while isinstance(result, Earlier):
+        result = store_page(session, page, reading, run, Reread(result.version_id, None))
+    return result
+
+
+def store_page(
+    session: Session,
+    page: Page,
+    reading: Reading,
+    run: RunContext = RunContext(),
+    reread: Reread | None = None,
+) -> Stored | Earlier:
+    """Store one fetched and read article page (DESIGN §4 rules 2 and 7).
+
+    When its content differs from the latest version and another extractor read that
+    version, nothing is written and the Earlier version is returned: call again with what
+    this run's extractor makes of it (*reread*). Equal to the new content, the page did not
+    change, its reading did: an ``extractor`` version records the new reading. Different, the
+    re-reading is recorded first (as an ``extractor`` version) and the edit after it, so the
+    edit's changed fields and diff hold the edit alone.
+    """
     article = _article_for(session, page, run)
+    previous = latest_version(session, article.id)
+    content = reading.content
+    same = previous is not None and previous.content_hash == content.content_hash
+    read_apart = previous is not None and not same and previous.extractor != reading.extractor
+    if previous is not None and read_apart and (reread is None or reread.version_id != previous.id):
+        return _earlier(session, previous)
     add_aliases(session, article.id, (page.url, *page.aliases))
     raw_digest = sha256(page.raw)
     article.last_checked_at = page.fetched_at
@@ -123,8 +177,12 @@ def store_fetch(
     if article.source_id is None:  # first fetched ad hoc, now found by a source
         article.source_id = run.source_id
 
-    previous = latest_version(session, article.id)
-    content = reading.content
+    if previous is not None and not same and reread is not None and reread.content is not None:
+        previous = _record_reading(session, previous, reread.content, reading.extractor, run)
+        if previous.content_hash == content.content_hash:  # the reading changed, not the page
+            article.next_check_at = run.ladder.next_check(article.last_changed_at, page.fetched_at)
+            _add_check(session, article.id, page, run, outcomes.REREAD, raw_digest, previous.id)
+            return Stored(outcomes.REREAD, article.id, previous.number, tuple(previous.changed))
     if previous is not None and previous.content_hash == content.content_hash:
         article.next_check_at = run.ladder.next_check(article.last_changed_at, page.fetched_at)
         _add_check(session, article.id, page, run, outcomes.UNCHANGED, raw_digest, None)
@@ -136,6 +194,7 @@ def store_fetch(
         if previous is None
         else tuple(changed_fields(_version_fields(previous), content.version_fields()))
     )
+    labels = FIRST_LABELS if previous is None else _edit_labels(_compared(previous), content)
     version = Version(
         article_id=article.id,
         number=number,
@@ -144,7 +203,7 @@ def store_fetch(
         simhash=content.simhash,
         **content.columns(),
         changed=list(changed),
-        **_labels(previous, content),
+        **labels,
         extractor=reading.extractor,
         url=page.url,
         blob_sha256=put_blob(session, page.raw, reading.encoding),
@@ -172,6 +231,60 @@ def store_fetch(
     outcome = outcomes.ARTICLE_NEW if previous is None else outcomes.VERSION_NEW
     _add_check(session, article.id, page, run, outcome, raw_digest, version.id)
     return Stored(outcome, article.id, number, changed)
+
+
+def _earlier(session: Session, version: Version) -> Earlier:
+    blob = get_blob(session, version.blob_sha256)
+    raw, encoding = blob if blob is not None else (b"", None)
+    return Earlier(version.id, raw, encoding, version.url, version.first_seen_at)
+
+
+def _record_reading(
+    session: Session, previous: Version, content: Content, extractor: str, run: RunContext
+) -> Version:
+    """Record *content*, another reading of *previous*'s own page, as the version after it
+    (cause ``extractor``); *previous* itself when the reading is the same. Not an edit: the
+    article's last change, its revisit ladder and its notices stay as they were."""
+    if content.content_hash == previous.content_hash:
+        return previous
+    version = Version(
+        article_id=previous.article_id,
+        number=previous.number + 1,
+        first_seen_at=utcnow(),
+        content_hash=content.content_hash,
+        simhash=content.simhash,
+        **content.columns(),
+        changed=changed_fields(_version_fields(previous), content.version_fields()),
+        cause=history.EXTRACTOR,
+        silent=None,
+        significance=history.significance(_compared(previous), content.version_fields()),
+        extractor=extractor,
+        url=previous.url,
+        blob_sha256=previous.blob_sha256,
+        run_id=run.run_id,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def record_reading(
+    session: Session, version_id: int, reading: Reading, run: RunContext = RunContext()
+) -> int | None:
+    """Record *reading*, this extractor's reading of version *version_id*'s stored page, as
+    an ``extractor`` version when the version is still its article's latest and reads
+    differently now (``archiver reextract``); the new version's number, or None."""
+    previous = session.get(Version, version_id)
+    if previous is None:
+        return None
+    session.scalars(  # serialise with a crawl storing the same article (see _article_for)
+        select(Article.id).where(Article.id == previous.article_id).with_for_update()
+    ).one()
+    latest = latest_version(session, previous.article_id)
+    if latest is None or latest.id != version_id:
+        return None
+    recorded = _record_reading(session, previous, reading.content, reading.extractor, run)
+    return recorded.number if recorded is not previous else None
 
 
 def record_check(session: Session, check: Recheck, run: RunContext = RunContext()) -> Stored | None:
@@ -223,6 +336,11 @@ def record_check(session: Session, check: Recheck, run: RunContext = RunContext(
 
 def _version_fields(version: Version) -> dict[str, str | None]:
     return {name: getattr(version, name) for name in VERSION_FIELDS}
+
+
+def _compared(version: Version) -> dict[str, Any]:
+    """What a new version's labels compare it with: its fields and stated modification."""
+    return {**_version_fields(version), "modified_at": version.modified_at}
 
 
 def _add_check(

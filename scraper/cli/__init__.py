@@ -11,6 +11,7 @@ from scraper.cli import (  # noqa: F401  (importing them registers their command
     article,
     crawling,
     database,
+    history,
     monitoring,
     operating,
     serving,

@@ -37,6 +37,7 @@ def versions(state: State, url: str, as_json: bool) -> None:
                     "title": v.title,
                     "changed": list(v.changed),
                     **{name: getattr(v, name) for name in LABELS},
+                    "extractor": v.extractor,
                     "duplicate_of": v.duplicate_of,
                 }
                 for v in rows

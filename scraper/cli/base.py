@@ -106,8 +106,11 @@ def counted(stats: Mapping[str, Any]) -> str:
         f"{stats.get('unchanged', 0)} unchanged",
         f"{stats.get('not_modified', 0)} not modified",
     ]
-    # Only re-checks find these: shown when there are some.
-    parts += [f"{stats[name]} {name}" for name in ("gone", "redirected") if stats.get(name)]
+    # Only re-checks find these, and pages read anew by a changed extractor: shown when there
+    # are some.
+    parts += [
+        f"{stats[name]} {name}" for name in ("reread", "gone", "redirected") if stats.get(name)
+    ]
     parts += [
         f"{sum(stats.get('failed', {}).values())} failed",
         f"{sum(stats.get('rejected', {}).values())} rejected",

@@ -141,6 +141,8 @@ class NewsSite:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._lock = threading.RLock()
+        # The build of the site's software (redeploy): 0 leaves the pages as they were.
+        self.build = 0
         self._counts_lock = threading.Lock()
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.base_url = ""
@@ -580,6 +582,8 @@ class NewsSite:
             text = tpl.render_print(page)
         else:
             text = tpl.render_article(page)
+        if self.build:
+            text += f"\n<!-- build {self.build} -->\n"
         body = text.encode("utf-8")
         headers = {
             "ETag": _etag(body),
@@ -800,6 +804,12 @@ class NewsSite:
                 raise ValueError("a headline needs some text")
             self._rewrite(story, replace(story.article, title=title))
             return title
+
+    def redeploy(self) -> None:
+        """A new build of the site's software: every article page's bytes change (a comment
+        names the build), and nothing any extractor reads does."""
+        with self._lock:
+            self.build += 1
 
     def edit_boilerplate(self, article_id: str | None = None) -> None:
         """Change the page around the story (comments, widgets, newsletter), not the story."""
