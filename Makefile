@@ -17,7 +17,12 @@ PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorde
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser test test-fast lint typecheck pytest pytest-fast demo screenshots bench bench-daemon bench-web audit lock clean
+# pywb replays exported WARC files and answers CDX queries in the import tests (tests/pywb.py);
+# its pins would fight the archive's own, so it has a virtual environment of its own.
+PYWB_VENV := .pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed-stamp
+
+.PHONY: install browser pywb test test-fast lint typecheck pytest pytest-fast demo screenshots bench bench-daemon bench-web audit lock clean
 
 install: $(STAMP)
 
@@ -35,6 +40,13 @@ browser:
 			--no-install-recommends chromium >/dev/null && \
 		test -x $(CHROMIUM); }
 
+pywb: $(PYWB_STAMP)
+
+$(PYWB_STAMP): tests/pywb-requirements.txt
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet -r tests/pywb-requirements.txt
+	touch $(PYWB_STAMP)
+
 test: install lint typecheck pytest
 
 # Everything but the fault and daemon tests: a few minutes, for while you work.
@@ -47,10 +59,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install browser
+pytest: install browser pywb
 	$(PYTEST)
 
-pytest-fast: install browser
+pytest-fast: install browser pywb
 	$(PYTEST) -m "not faults and not daemon"
 
 demo: install
@@ -96,4 +108,4 @@ lock: install
 		--output-file constraints.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo
+	rm -rf $(VENV) $(PYWB_VENV) .mypy_cache .ruff_cache .pytest_cache demo

@@ -232,6 +232,29 @@ class ExtractPipeline:
         )
 
 
+def read_in(
+    pool: WorkerPool,
+    raw: bytes,
+    content_type: str | None,
+    url: str,
+    fetched_at: datetime | None,
+    options: Options = (),
+) -> Reading | str:
+    """A stored or imported page read in *pool* (off any crawl), or why it cannot be: the
+    outcome's reason (``extract_timeout``, ``extract_empty``, ``not_text``, ...)."""
+    try:
+        read = pool.call(raw, content_type, url, fetched_at, options)
+    except WorkerTimeout:
+        return "extract_timeout"
+    except WorkerCrashed:
+        return "extract_crashed"
+    except WorkerError:
+        return "extract_error"
+    if isinstance(read, Reading):
+        return read
+    return str(read.outcome).partition(":")[2]
+
+
 def _unreadable(outcome: str, detail: str) -> DropItem:
     reason = outcome.partition(":")[2]
     if outcome.startswith(outcomes.REJECTED_PREFIX):

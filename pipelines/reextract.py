@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pipelines.extract import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, EXTRACT_TARGET
+from pipelines.extract import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, EXTRACT_TARGET, read_in
 from pipelines.options import Options, extractor_name
-from pipelines.reader import Unreadable
-from pipelines.workers import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
+from pipelines.workers import WorkerPool
 from storage import Archive, queries
 from storage.blobs import get_blob
 from storage.queries import LatestVersion
@@ -107,18 +106,7 @@ def _read(
     raw, encoding = blob
     content_type = f"text/html; charset={encoding}" if encoding else None
     options = options_of(version.source)
-    try:
-        read = pool.call(raw, content_type, version.url, version.first_seen_at, options)
-    except WorkerTimeout:
-        return "extract_timeout"
-    except WorkerCrashed:
-        return "extract_crashed"
-    except WorkerError:
-        return "extract_error"
-    if isinstance(read, Unreadable):
-        return read.outcome.partition(":")[2]
-    assert isinstance(read, Reading)
-    return read
+    return read_in(pool, raw, content_type, version.url, version.first_seen_at, options)
 
 
 def _record(

@@ -3,8 +3,9 @@
 Versions are read in batches from a server-side cursor (Postgres) or a stepped one (SQLite)
 and written as they come. JSONL holds one version per line with every field; CSV one row per
 version, text included, quoted per RFC 4180 (lists as JSON, none as an empty cell); WARC 1.1
-holds, for every version, a ``response`` record rebuilt from the stored raw HTML, dated when
-it was fetched, and a ``metadata`` record with the extracted fields.
+holds, for every version, a ``response`` record of the stored raw HTML with the status and
+headers it was served with, dated when it was fetched, and a ``metadata`` record with the
+extracted fields that replay tools do not take for the page (write_warc).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from http import HTTPStatus
+from importlib import metadata as package
+from pathlib import Path
 from typing import IO, Any, Literal
 
 from sqlalchemy import select
@@ -56,7 +60,8 @@ def rows(
     all_versions: bool = False,
     raw: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Versions as dicts of FIELDS (plus ``raw`` and ``encoding`` with *raw*), oldest first."""
+    """Versions as dicts of FIELDS (plus ``raw``, ``encoding`` and the answer's
+    ``http_status`` and ``http_headers`` with *raw*), oldest first."""
     columns = [
         Article.url,
         Article.url_key,
@@ -75,7 +80,12 @@ def rows(
     original = aliased(Article)
     columns.append(original.url.label("duplicate_of"))
     if raw:
-        columns += [HtmlBlob.data.label("raw"), HtmlBlob.encoding]
+        columns += [
+            HtmlBlob.data.label("raw"),
+            HtmlBlob.encoding,
+            Version.http_status,
+            Version.http_headers,
+        ]
     query = (
         select(*columns)
         .join(Article, Article.id == Version.article_id)
@@ -136,23 +146,49 @@ def _warc_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# Where a version's fields are, as a metadata record's target: not the page's own URL, so
+# that a replay tool (pywb) never serves them in place of the page.
+FIELDS_URN = "urn:archiver:fields:"
+# Headers that described the body as it travelled: the stored body is the decoded whole, so
+# its export states its own length and no transfer or content coding.
+TRAVEL_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+def http_headers(version: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """The status line and headers of *version*'s answer, as a response record replays it:
+    the stored ones, or for a version archived before they were kept the few that are known
+    (its type and charset; X-Archiver-Headers says they were rebuilt)."""
+    raw: bytes = version["raw"]
+    status = version.get("http_status") or 200
+    stored = version.get("http_headers")
+    if stored is None:
+        charset = f"; charset={version['encoding']}" if version["encoding"] else ""
+        headers = [("Content-Type", f"text/html{charset}"), ("X-Archiver-Headers", "rebuilt")]
+    else:
+        headers = [(name, value) for name, value in stored if name.lower() not in TRAVEL_HEADERS]
+    headers.append(("Content-Length", str(len(raw))))
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    return f"{status} {phrase}".strip(), headers
+
+
 def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
+    """Every version as a ``response`` record of its stored page (status and headers as
+    served, dated when it was fetched) and a ``metadata`` record of its fields, concurrent
+    to the response, after a ``warcinfo`` record that says what the file holds."""
     # Here, not at the top: only WARC exports need warcio.
     from warcio.statusandheaders import StatusAndHeaders  # noqa: PLC0415
     from warcio.warcwriter import WARCWriter  # noqa: PLC0415
 
     writer = WARCWriter(out, gzip=True, warc_version="WARC/1.1")
-    info = {"software": "archiver", "format": "WARC File Format 1.1"}
-    writer.write_record(writer.create_warcinfo_record("archive.warc.gz", info))
+    name = Path(str(getattr(out, "name", "archive.warc.gz"))).name
+    writer.write_record(writer.create_warcinfo_record(name, _warcinfo()))
     count = 0
     for version in versions:
         raw: bytes = version["raw"]
-        charset = f"; charset={version['encoding']}" if version["encoding"] else ""
-        headers = StatusAndHeaders(
-            "200 OK",
-            [("Content-Type", f"text/html{charset}"), ("Content-Length", str(len(raw)))],
-            protocol="HTTP/1.1",
-        )
+        status, headers = http_headers(version)
         date = _warc_date(version["first_seen_at"])
         # With the lengths given, warcio digests the payloads in place; without, it spools
         # every record to a temporary file it never closes. The payload is the stored blob,
@@ -162,7 +198,7 @@ def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
             "response",
             payload=io.BytesIO(raw),
             length=len(raw),
-            http_headers=headers,
+            http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
             warc_headers_dict={
                 "WARC-Date": date,
                 "WARC-Payload-Digest": f"sha256:{version['blob_sha256']}",
@@ -172,7 +208,7 @@ def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
         fields = json.dumps({name: jsonable(version[name]) for name in FIELDS}, ensure_ascii=False)
         encoded = fields.encode()
         metadata = writer.create_warc_record(
-            version["fetched_url"],
+            f"{FIELDS_URN}{version['content_hash']}",
             "metadata",
             payload=io.BytesIO(encoded),
             length=len(encoded),
@@ -185,6 +221,20 @@ def write_warc(versions: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
         writer.write_record(metadata)
         count += 1
     return count
+
+
+def _warcinfo() -> dict[str, str]:
+    return {
+        "software": f"archiver {package.version('archiver')} (warcio {package.version('warcio')})",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "description": (
+            "Versions of news articles: for each, a response record of the page as it was"
+            " fetched, and a metadata record (application/json) of what was read from it,"
+            " concurrent to the response"
+        ),
+        "robots": "obey",
+    }
 
 
 WRITERS: dict[Format, Callable[[Iterator[dict[str, Any]], Any], int]] = {

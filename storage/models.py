@@ -173,6 +173,10 @@ class Version(Base):
     url: Mapped[str] = mapped_column(Text)
     blob_sha256: Mapped[str] = mapped_column(ForeignKey("html_blobs.sha256"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # The answer the page was read from (storage.records.response_headers): None for
+    # versions archived before these were kept.
+    http_status: Mapped[int | None]
+    http_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class Check(Base):

@@ -5,6 +5,7 @@ make Readings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +24,28 @@ class Page:
     raw: bytes = field(repr=False)
     etag: str | None = None
     last_modified: str | None = None
+    # The response's headers as kept (response_headers), name and value, in order.
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+# Headers kept with a version: at most this many, each value cut to MAX_HEADER characters.
+MAX_HEADERS = 100
+MAX_HEADER = 4096
+# Never kept: what a server set for the crawler's session is a credential, not the page's.
+SECRET_HEADERS = frozenset({"set-cookie", "set-cookie2", "www-authenticate", "authorization"})
+
+
+def response_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The headers of a response as a version keeps them, for a WARC export to replay: in
+    their order, without cookies, bounded in number and size."""
+    kept = []
+    for name, value in pairs:
+        if name.lower() in SECRET_HEADERS:
+            continue
+        kept.append((name[:MAX_HEADER], value[:MAX_HEADER]))
+        if len(kept) == MAX_HEADERS:
+            break
+    return tuple(kept)
 
 
 @dataclass(frozen=True)

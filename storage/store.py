@@ -208,6 +208,8 @@ def store_page(
         url=page.url,
         blob_sha256=put_blob(session, page.raw, reading.encoding),
         run_id=run.run_id,
+        http_status=page.status,
+        http_headers=[list(pair) for pair in page.headers],
     )
     session.add(version)
     session.flush()
@@ -262,6 +264,8 @@ def _record_reading(
         url=previous.url,
         blob_sha256=previous.blob_sha256,
         run_id=run.run_id,
+        http_status=previous.http_status,
+        http_headers=previous.http_headers,
     )
     session.add(version)
     session.flush()

@@ -156,6 +156,7 @@ def test_show_at_and_the_json_contracts(site: NewsSite, db_url: str, tmp_path: P
         "cause",
         "silent",
         "significance",
+        "extractor",
         "duplicate_of",
     }
     assert versions[0]["duplicate_of"] is None

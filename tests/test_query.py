@@ -21,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from storage import Archive, NotFound
 from storage.blobs import get_blob
 from storage.content import Content, normalize
-from storage.export import FIELDS, rows
+from storage.export import FIELDS, FIELDS_URN, rows
 from storage.models import Article, Version, utcnow
 from storage.records import Page, Reading
 from storage.search import search
@@ -315,7 +315,13 @@ def test_warc_export_passes_warcio_and_gives_back_the_raw_html(
     with warc.open("rb") as stream, Archive(db_url) as archive, archive.session() as session:
         for record in ArchiveIterator(stream):
             record_id = record.rec_headers.get_header("WARC-Record-ID")
-            if record.rec_type == "response":
+            if record.rec_type == "warcinfo":
+                info = record.content_stream().read().decode()
+                assert "software: archiver " in info
+                assert "conformsTo: https://iipc.github.io/" in info
+            elif record.rec_type == "response":
+                assert record.http_headers.get_header("ETag")  # as the site served it
+                assert record.http_headers.get_statuscode() == "200"
                 responses[record_id] = (
                     record.content_stream().read(),
                     record.rec_headers.get_header("WARC-Date"),
@@ -327,7 +333,9 @@ def test_warc_export_passes_warcio_and_gives_back_the_raw_html(
                 assert stored is not None
                 assert raw == stored[0]  # the very bytes that were fetched
                 assert date.startswith(fields["first_seen_at"][:19])
-                assert record.rec_headers.get_header("WARC-Target-URI") == fields["fetched_url"]
+                # Beside the page, not at its address: replay tools serve the page itself.
+                target = record.rec_headers.get_header("WARC-Target-URI")
+                assert target == FIELDS_URN + fields["content_hash"]
 
 
 def test_the_sqlite_archive_opens_in_datasette_with_search(

@@ -1,16 +1,21 @@
 """Commands that add to an article's history from what is already stored or captured
-elsewhere: ``reextract`` reads stored pages again with this extractor."""
+elsewhere: ``reextract`` reads stored pages again with this extractor; ``import warc`` merges
+earlier captures into the chains."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from typing import IO
 
 import click
 
+from pipelines.captures import Importer, ImportTally, import_warcs
 from pipelines.options import Options
 from pipelines.reextract import reextract as reextract_archive
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment
-from storage import queries
+from storage import queries, runs
+from storage.errors import ArchiveError
 
 
 @cli.command()
@@ -79,3 +84,89 @@ def reextract(
         f" already): {tally.articles_changed} read differently, {recorded} new versions,"
         f" {sum(tally.failed.values())} failed" + (f" ({reasons})" if reasons else "")
     )
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Merge earlier captures of articles (WARC files, the Wayback Machine) into the archive.
+
+    \b
+    Example:
+        archiver import warc crawl-2024.warc.gz --source ledger
+    """
+
+
+@import_group.command("warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--source", help="File the imported articles under this configured source.")
+@json_option
+@click.pass_obj
+@one_line_errors
+def import_warc(state: State, files: tuple[str, ...], source: str | None, as_json: bool) -> None:
+    """Merge the HTML captures in WARC or ARC FILES (gzipped or not) into their articles'
+    chains, in time order, each dated by its WARC-Date: a capture that differs from the state
+    before it becomes a version of cause "import", one that repeats it changes nothing.
+    Revisit records count as the capture they repeat; redirects and other records are
+    counted as skipped, with the reason. Importing a file twice changes nothing.
+
+    \b
+    Example:
+        archiver import warc crawl-2024.warc.gz crawl-2025.arc.gz --source ledger
+        archiver import warc export.warc.gz --json
+    """
+    options = state.config.source(source).extract if source else ()
+    for path in files:  # before anything is merged: a typo must not half-import a list
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise ArchiveError(f"cannot read {path}: {exc.strerror}") from exc
+    with state.archive(write=True) as archive:
+        with archive.session() as session:
+            source_id = runs.ensure_source(session, source) if source else None
+        with (
+            click.progressbar(
+                length=0, label="captures", file=sys.stderr, hidden=not sys.stderr.isatty()
+            ) as bar,
+            Importer(
+                archive, source_id=source_id, options=options, progress=bar.update
+            ) as importer,
+        ):
+            tally = import_warcs(importer, _streams(files))
+    _report(tally, as_json)
+
+
+def _counter(what: str) -> Callable[[int], None]:
+    """Progress on a terminal, for work of unknown length: a count, updated in place."""
+    done = 0
+
+    def update(more: int) -> None:
+        nonlocal done
+        done += more
+        if sys.stderr.isatty():
+            click.echo(f"\r{done:,} {what}", nl=False, err=True)
+
+    return update
+
+
+def _streams(paths: tuple[str, ...]) -> Iterator[IO[bytes]]:
+    for path in paths:
+        with open(path, "rb") as stream:
+            yield stream
+
+
+def _report(tally: ImportTally, as_json: bool) -> None:
+    if as_json:
+        emit_json(tally.as_json())
+        return
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(tally.skipped.items()))
+    click.echo(
+        f"{tally.records} captures: {tally.articles_new} new articles, {tally.versions_new} new"
+        f" versions, {tally.unchanged} unchanged, {sum(tally.skipped.values())} skipped"
+        + (f" ({skipped})" if skipped else "")
+    )
+    if tally.renumbered:
+        click.echo(
+            f"{tally.renumbered} archived versions were numbered again: earlier captures now"
+            " come before them (their ids, and so their links, are kept)"
+        )

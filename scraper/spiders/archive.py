@@ -55,7 +55,7 @@ from scraper.recheck import RECHECK_STATUSES, Found, recheck
 from storage import Archive, outcomes, queries
 from storage.models import utcnow
 from storage.queries import KnownArticle
-from storage.records import Page
+from storage.records import Page, response_headers
 from storage.urls import BadURL, accept_canonical, same_site, url_key
 
 if TYPE_CHECKING:
@@ -474,6 +474,11 @@ class ArchiveSpider(Spider):
             raw=response.body,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
+            headers=response_headers(
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, values in response.headers.items()
+                for value in values
+            ),
         )
         yield PageItem(page, content_type=_header(response, "Content-Type"))
 

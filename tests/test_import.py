@@ -1,0 +1,210 @@
+"""Earlier captures merged into the chains (pipelines.captures, storage.merge), and WARC
+exports that replay (storage.export): on SQLite and Postgres, with a real pywb on loopback."""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tests import pywb
+from tests.crawling import archiver, crawl, sources_file
+from tests.site import NewsSite
+
+
+def _page(url: str) -> bytes:
+    with urllib.request.urlopen(url) as answer:  # the local test site, on loopback
+        body: bytes = answer.read()
+        return body
+
+
+def _versions(url: str, db_url: str) -> list[dict[str, Any]]:
+    result = archiver("versions", url, "--json", db=db_url)
+    assert result.code == 0, result.stderr
+    versions: list[dict[str, Any]] = result.json()
+    return versions
+
+
+def _import(*args: str, db: str, config: Path | None = None) -> dict[str, Any]:
+    result = archiver("import", "warc", *args, "--json", db=db, config=config)
+    assert result.code == 0, result.stderr
+    summary: dict[str, Any] = result.json()
+    return summary
+
+
+class _Warc:
+    """A WARC file written by hand, as another crawler would have written it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stream = path.open("wb")
+        self._writer = WARCWriter(self._stream, gzip=True)
+
+    def response(
+        self,
+        url: str,
+        when: datetime,
+        body: bytes,
+        *,
+        status: str = "200 OK",
+        headers: list[tuple[str, str]] | None = None,
+    ) -> Any:
+        http = StatusAndHeaders(
+            status, headers or [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+        record = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),  # else warcio spools to a temporary file it never closes
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        self._writer.write_record(record)
+        return record
+
+    def revisit(self, url: str, when: datetime, original: Any) -> None:
+        record = self._writer.create_revisit_record(
+            url,
+            digest=original.rec_headers.get_header("WARC-Payload-Digest"),
+            refers_to_uri=url,
+            refers_to_date=original.rec_headers.get_header("WARC-Date"),
+        )
+        record.rec_headers.replace_header("WARC-Date", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self._writer.write_record(record)
+
+    def request(self, url: str) -> None:
+        request = b"GET / HTTP/1.1\r\n\r\n"
+        record = self._writer.create_warc_record(
+            url, "request", payload=io.BytesIO(request), length=len(request)
+        )
+        self._writer.write_record(record)
+
+    def close(self) -> Path:
+        self._stream.close()
+        return self.path
+
+
+JAN, FEB, MAR = (datetime(2025, month, 1, 9, tzinfo=UTC) for month in (1, 2, 3))
+
+
+@pytest.mark.e2e
+def test_captures_at_three_dates_merge_before_the_archived_version(
+    site: NewsSite, db_url: str, tmp_path: Path
+) -> None:
+    article_id, other = site.article_ids()[:2]
+    url = site.url(article_id)
+    first = _page(url)
+    site.edit_body(article_id)
+    second = _page(url)
+    site.edit_title(article_id)
+    crawl(sources_file(tmp_path / "archiver.toml", site.base_url), db_url)  # today: a third
+    archived = _versions(url, db_url)
+    assert [v["cause"] for v in archived] == ["first"]
+
+    warc = _Warc(tmp_path / "earlier.warc.gz")
+    january = warc.response(url + "?utm_source=feed", JAN, first)
+    warc.revisit(url, FEB, january)  # the same page again, a month later
+    warc.response(url, MAR, second)
+    warc.request(url)
+    warc.response(site.url(other), MAR, b"", status="301 Moved Permanently")
+    warc.response(url + "logo.png", MAR, b"\x89PNG\r\n", headers=[("Content-Type", "image/png")])
+    warc.response(site.url(other) + "gone/", MAR, b"<html></html>", status="404 Not Found")
+    path = warc.close()
+
+    summary = _import(str(path), db=db_url)
+    assert summary == {
+        "records": 6,
+        "articles_new": 0,
+        "versions_new": 2,
+        "unchanged": 1,  # the revisit repeats January
+        "renumbered": 1,
+        "skipped": {"http_404": 1, "not_html": 1, "redirect": 1},
+    }
+    versions = _versions(url, db_url)
+    assert [(v["version"], v["cause"]) for v in versions] == [
+        (1, "import"),
+        (2, "import"),
+        (3, "edit"),  # no longer the first state known: labelled against March's
+    ]
+    assert [v["first_seen_at"][:10] for v in versions[:2]] == ["2025-01-01", "2025-03-01"]
+    assert versions[2]["content_hash"] == archived[0]["content_hash"]
+    assert versions[1]["changed"] == ["text"]
+    assert versions[2]["changed"] == ["title"]
+    at = archiver("show", url, "--at", "2025-02-15", "--json", db=db_url).json()
+    assert at["version"] == 1
+
+    again = _import(str(path), db=db_url)  # the same file again changes nothing
+    assert (again["versions_new"], again["unchanged"], again["renumbered"]) == (0, 3, 0)
+    assert _versions(url, db_url) == versions
+
+    text = archiver("import", "warc", str(path), db=db_url)
+    assert "6 captures: 0 new articles, 0 new versions, 3 unchanged, 3 skipped" in text.stdout
+
+
+@pytest.mark.e2e
+def test_an_export_imported_into_an_empty_archive_gives_back_its_versions(
+    site: NewsSite, archived: Path, db_url: str, second_db_url: str, tmp_path: Path
+) -> None:
+    edited = site.article_ids()[0]
+    site.edit_body(edited)
+    crawl(archived, db_url)
+    warc = tmp_path / "export.warc.gz"
+    exported = archiver("export", "--format", "warc", "--all-versions", "-o", str(warc), db=db_url)
+    assert exported.code == 0, exported.stderr
+
+    summary = _import(str(warc), "--source", "riverside", db=second_db_url, config=archived)
+    articles = len(site.article_ids())
+    assert summary["articles_new"] == articles
+    assert summary["versions_new"] == summary["records"] == articles + 1
+    for article_id in site.article_ids():
+        url = site.url(article_id)
+        kept = ("version", "first_seen_at", "content_hash", "title", "extractor")
+        before = [{k: v[k] for k in kept} for v in _versions(url, db_url)]
+        after = [{k: v[k] for k in kept} for v in _versions(url, second_db_url)]
+        assert after == before
+    shown = archiver("show", site.url(edited), "--json", db=second_db_url).json()
+    original = archiver("show", site.url(edited), "--json", db=db_url).json()
+    assert shown["text"] == original["text"]
+    assert shown["cause"] == "import"
+    again = _import(str(warc), db=second_db_url)
+    assert (again["versions_new"], again["unchanged"]) == (0, articles + 1)
+
+
+@pytest.mark.e2e
+def test_pywb_replays_an_exported_article_with_its_text(
+    site: NewsSite, archived: Path, db_url: str, tmp_path: Path
+) -> None:
+    warc = tmp_path / "export.warc.gz"
+    exported = archiver("export", "--format", "warc", "-o", str(warc), db=db_url)
+    assert exported.code == 0, exported.stderr
+    article_id = site.article_ids()[3]
+    url = site.url(article_id)
+    shown = archiver("show", url, "--json", db=db_url).json()
+    stamp = datetime.fromisoformat(shown["first_seen_at"]).strftime("%Y%m%d%H%M%S")
+    first_paragraph = site.article(article_id).paragraphs[0]
+
+    root = tmp_path / "pywb"
+    root.mkdir()
+    with pywb.serving(root, [warc]) as server:
+        with urllib.request.urlopen(f"{server.collection_url}/{stamp}id_/{url}") as raw:
+            assert raw.status == 200
+            # The headers the page was served with (pywb renames those it does not serve).
+            assert raw.headers["X-Archive-Orig-Etag"].startswith('"')
+            assert raw.headers["X-Archive-Orig-Server"]
+            assert raw.read() == _page(url)  # the very bytes fetched
+        # mp_: the page itself, rewritten for replay (without mp_, the frame around it).
+        with urllib.request.urlopen(f"{server.collection_url}/{stamp}mp_/{url}") as replay:
+            page = replay.read().decode("utf-8")
+        assert first_paragraph.split("“")[0][:60] in page
+        assert '"content_hash"' not in page  # the page, not the metadata record
+        with urllib.request.urlopen(f"{server.cdx_url}?url={url}&output=json") as cdx:
+            lines = [json.loads(line) for line in cdx.read().decode().splitlines()]
+        assert [line["mime"] for line in lines] == ["text/html"]
