@@ -120,6 +120,11 @@ class Importer:
         self.tally.records += 1
         self.tally.skipped[reason] += 1
 
+    def repeat(self) -> None:
+        """Count a capture known to repeat a state already in the chain, without reading it."""
+        self.tally.records += 1
+        self.tally.unchanged += 1
+
     @property
     def full(self) -> bool:
         return len(self._pending) >= BATCH

@@ -366,3 +366,26 @@ def count_latest_versions(
 ) -> int:
     """How many versions ``latest_versions`` walks through (for a progress bar)."""
     return session.scalar(select(func.count()).select_from(_latest(sources, since).subquery())) or 0
+
+
+def version_times(session: Session, key: str) -> list[datetime]:
+    """When each version of the article stored under *key* was first seen."""
+    return list(
+        session.scalars(
+            select(Version.first_seen_at)
+            .join(Article, Article.id == Version.article_id)
+            .where(Article.url_key == key)
+        )
+    )
+
+
+def source_urls(session: Session, source: str) -> list[str]:
+    """The address of every article of *source*, in the order they were archived."""
+    return list(
+        session.scalars(
+            select(Article.url)
+            .join(Source, Source.id == Article.source_id)
+            .where(Source.name == source)
+            .order_by(Article.id)
+        )
+    )

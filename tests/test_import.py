@@ -150,6 +150,71 @@ def test_captures_at_three_dates_merge_before_the_archived_version(
 
 
 @pytest.mark.e2e
+def test_wayback_captures_from_a_pywb_merge_in_time_order_and_resume(
+    site: NewsSite, db_url: str, second_db_url: str, tmp_path: Path
+) -> None:
+    article_id = site.article_ids()[1]
+    url = site.url(article_id)
+    first = _page(url)
+    site.edit_body(article_id)
+    second = _page(url)
+    warc = _Warc(tmp_path / "wayback.warc.gz")
+    january = warc.response(url, JAN, first)
+    warc.revisit(url, FEB, january)
+    warc.response(url, MAR, second)
+    path = warc.close()
+    root = tmp_path / "pywb"
+    root.mkdir()
+
+    def wayback(server: pywb.Pywb, db: str, *more: str) -> dict[str, Any]:
+        result = archiver(
+            "import",
+            "wayback",
+            url,
+            "--cdx",
+            server.cdx_url,
+            "--delay",
+            "0",
+            *more,
+            "--json",
+            db=db,
+        )
+        assert result.code == 0, result.stderr
+        summary: dict[str, Any] = result.json()
+        return summary
+
+    with pywb.serving(root, [path]) as server:
+        summary = wayback(server, db_url)
+        assert summary == {
+            "records": 3,
+            "articles_new": 1,
+            "versions_new": 2,
+            "unchanged": 1,  # February repeats January's payload: not even fetched
+            "renumbered": 0,
+            "skipped": {},
+        }
+        versions = _versions(url, db_url)
+        assert [(v["cause"], v["first_seen_at"][:10]) for v in versions] == [
+            ("import", "2025-01-01"),
+            ("import", "2025-03-01"),
+        ]
+        assert versions[1]["changed"] == ["text"]
+        # Again: every capture is known, nothing is fetched, nothing doubled.
+        again = wayback(server, db_url)
+        assert (again["versions_new"], again["unchanged"]) == (0, 3)
+        assert _versions(url, db_url) == versions
+        later = wayback(server, second_db_url, "--from", "2025-02-15")
+        assert (later["records"], later["versions_new"]) == (1, 1)
+
+    refused = archiver("import", "wayback", url, "--cdx", "ftp://example.org/cdx", db=db_url)
+    assert refused.code == 1
+    assert "is not an http(s) URL" in refused.stderr
+    neither = archiver("import", "wayback", db=db_url)
+    assert neither.code == 2
+    assert "name one or more URLs, or --source" in neither.stderr
+
+
+@pytest.mark.e2e
 def test_an_export_imported_into_an_empty_archive_gives_back_its_versions(
     site: NewsSite, archived: Path, db_url: str, second_db_url: str, tmp_path: Path
 ) -> None:

@@ -1,6 +1,6 @@
 """Commands that add to an article's history from what is already stored or captured
 elsewhere: ``reextract`` reads stored pages again with this extractor; ``import warc`` merges
-earlier captures into the chains."""
+earlier captures into the chains, ``import wayback`` those a Wayback server holds."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import click
 from pipelines.captures import Importer, ImportTally, import_warcs
 from pipelines.options import Options
 from pipelines.reextract import reextract as reextract_archive
+from pipelines.wayback import DEFAULT_CDX, DELAY, Wayback, WaybackError, import_wayback
 from scraper.cli.base import State, cli, emit_json, json_option, one_line_errors, parse_moment
 from storage import queries, runs
 from storage.errors import ArchiveError
@@ -170,3 +171,65 @@ def _report(tally: ImportTally, as_json: bool) -> None:
             f"{tally.renumbered} archived versions were numbered again: earlier captures now"
             " come before them (their ids, and so their links, are kept)"
         )
+
+
+@import_group.command("wayback")
+@click.argument("urls", nargs=-1)
+@click.option("--source", help="Every archived article of this source (and file new ones here).")
+@click.option(
+    "--cdx",
+    default=DEFAULT_CDX,
+    show_default=True,
+    metavar="URL",
+    help="The CDX API of any Wayback server (pywb: http://host/COLLECTION/cdx).",
+)
+@click.option("--from", "since", metavar="TIME", help="Only captures at or after TIME.")
+@click.option("--to", "until", metavar="TIME", help="Only captures at or before TIME.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=DELAY,
+    show_default=True,
+    help="Seconds between two requests to the archive.",
+)
+@json_option
+@click.pass_obj
+@one_line_errors
+def wayback_command(
+    state: State,
+    urls: tuple[str, ...],
+    source: str | None,
+    cdx: str,
+    since: str | None,
+    until: str | None,
+    delay: float,
+    as_json: bool,
+) -> None:
+    """Merge an article's captures in a Wayback server into its chain: list them (CDX API),
+    skip runs of the same payload, fetch each remaining capture raw (id_), one request at a
+    time, DELAY seconds apart, as the archive's robots.txt allows. A capture already merged
+    is not fetched again, so an import cut short resumes where it stopped.
+
+    \b
+    Example:
+        archiver import wayback https://example.org/2024/05/01/story/ --from 2024-05-01
+        archiver import wayback --source ledger --cdx http://127.0.0.1:8080/news/cdx --json
+    """
+    if not urls and not source:
+        raise click.UsageError("name one or more URLs, or --source")
+    first = parse_moment(since, "--from") if since else None
+    last = parse_moment(until, "--to") if until else None
+    options = state.config.source(source).extract if source else ()
+    with state.archive(write=True) as archive:
+        with archive.session() as session:
+            targets = list(urls) or queries.source_urls(session, source or "")
+            source_id = runs.ensure_source(session, source) if source else None
+        try:
+            wayback = Wayback(cdx, delay=delay)
+            with Importer(
+                archive, source_id=source_id, options=options, progress=_counter("captures read")
+            ) as importer:
+                import_wayback(importer, wayback, targets, since=first, until=last)
+        except WaybackError as exc:
+            raise ArchiveError(str(exc)) from exc
+    _report(importer.tally, as_json)
