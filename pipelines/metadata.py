@@ -199,6 +199,28 @@ def _first(tree: HtmlElement, xpaths: tuple[str, ...]) -> datetime | None:
     return None
 
 
+# The words that introduce a visible modification time: "Updated", "Last updated:",
+# "Modified on", in the text just before a <time datetime> element, or in its class.
+_UPDATED_WORDS = re.compile(r"(?i)\b(last\s+)?(updated|modified)(\s+(on|at))?\s*:?\s*$")
+_UPDATED_CLASS = re.compile(r"(?i)\b(updated|modified)\b")
+
+
+def visible_update(tree: HtmlElement) -> datetime | None:
+    """The time of a visible "Updated" line (``Updated <time datetime="...">``): what a
+    reader sees, for a page that states it nowhere else."""
+    for element in tree.iter("time"):
+        value = element.get("datetime")
+        if not value:
+            continue
+        previous = element.getprevious()
+        before = (previous.tail if previous is not None else element.getparent().text) or ""
+        if _UPDATED_WORDS.search(before[-40:]) or _UPDATED_CLASS.search(element.get("class", "")):
+            parsed = parse_datetime(value)
+            if parsed is not None:
+                return parsed
+    return None
+
+
 def stated_metadata(tree: HtmlElement) -> StatedMetadata:
     article: dict[str, Any] = next(
         (item for item in json_ld_objects(tree) if _types(item) & ARTICLE_TYPES), {}
@@ -221,7 +243,7 @@ def stated_metadata(tree: HtmlElement) -> StatedMetadata:
         headline=_SPACE.sub(" ", headline).strip() if isinstance(headline, str) else None,
         author="; ".join(authors) or None,
         published_at=published or _first(tree, PUBLISHED_XPATHS),
-        modified_at=modified or _first(tree, MODIFIED_XPATHS),
+        modified_at=modified or _first(tree, MODIFIED_XPATHS) or visible_update(tree),
         is_article=bool(article) or og_type == "article",
         language=language[:32] if language else None,
     )

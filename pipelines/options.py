@@ -13,7 +13,8 @@ from importlib.metadata import version
 EXTRACT_OPTIONS = {"favor_recall": "recall", "favor_precision": "precision"}
 # Bumped whenever pipelines.reader reads pages differently (a rule added or changed): the
 # archive then tells the new reading from an edit of the page (storage.history.EXTRACTOR).
-READER_RULES = 1
+# 2: a visible "Updated" line states a page's modification (pipelines.metadata).
+READER_RULES = 2
 
 # A source's options, name and value, sorted: hashable and picklable for the workers.
 Options = tuple[tuple[str, bool], ...]

@@ -14,6 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from storage.export import http_headers
 from tests import pywb
 from tests.crawling import archiver, crawl, sources_file
 from tests.site import NewsSite
@@ -273,3 +274,68 @@ def test_pywb_replays_an_exported_article_with_its_text(
         with urllib.request.urlopen(f"{server.cdx_url}?url={url}&output=json") as cdx:
             lines = [json.loads(line) for line in cdx.read().decode().splitlines()]
         assert [line["mime"] for line in lines] == ["text/html"]
+
+
+def _arc(path: Path, captures: list[tuple[str, str, bytes]]) -> Path:
+    """An ARC (version 1) file of *captures* (URL, 14-digit date, HTML), each record gzipped
+    on its own as the Internet Archive's crawlers wrote them."""
+    import gzip  # noqa: PLC0415
+
+    version_block = b"1 0 archiver-test\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [
+        b"filedesc://"
+        + path.name.encode()
+        + b" 0.0.0.0 20250101000000 text/plain "
+        + str(len(version_block)).encode()
+        + b"\n"
+        + version_block
+    ]
+    for url, date, html in captures:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+        header = f"{url} 127.0.0.1 {date} text/html {len(http)}\n".encode()
+        records.append(header + http)
+    with path.open("wb") as out:
+        for record in records:
+            out.write(gzip.compress(record + b"\n"))
+    return path
+
+
+@pytest.mark.e2e
+def test_arc_files_import_like_warc_files(site: NewsSite, db_url: str, tmp_path: Path) -> None:
+    article_id = site.article_ids()[2]
+    url = site.url(article_id)
+    first = _page(url)
+    site.edit_title(article_id)
+    second = _page(url)
+    path = _arc(
+        tmp_path / "old.arc.gz", [(url, "20050101090000", first), (url, "20050301090000", second)]
+    )
+    summary = _import(str(path), db=db_url)
+    assert (summary["records"], summary["articles_new"], summary["versions_new"]) == (2, 1, 2)
+    versions = _versions(url, db_url)
+    assert [(v["first_seen_at"][:10], v["changed"]) for v in versions] == [
+        ("2005-01-01", []),
+        ("2005-03-01", ["title"]),
+    ]
+
+
+def test_versions_from_before_headers_were_kept_export_an_honest_minimum() -> None:
+    old = {"raw": b"<p>x</p>", "encoding": "utf-8", "http_status": None, "http_headers": None}
+    assert http_headers(old) == (
+        "200 OK",
+        [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("X-Archiver-Headers", "rebuilt"),
+            ("Content-Length", "8"),
+        ],
+    )
+    served = old | {
+        "http_status": 200,
+        "http_headers": [
+            ["Server", "nginx"],
+            ["Content-Encoding", "gzip"],
+            ["Content-Length", "3"],
+        ],
+    }
+    # The body is stored decoded: its own length, and no coding it does not have.
+    assert http_headers(served) == ("200 OK", [("Server", "nginx"), ("Content-Length", "8")])

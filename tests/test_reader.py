@@ -57,6 +57,34 @@ def test_stated_metadata_reads_json_ld_graphs_and_open_graph() -> None:
     assert not stated_metadata(about).is_article
 
 
+def test_a_visible_updated_line_states_the_modification() -> None:
+    when = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+
+    def modified(body: str) -> datetime | None:
+        return stated_metadata(fromstring(f"<html><body>{body}</body></html>")).modified_at
+
+    assert modified('<p>Updated <time datetime="2026-12-01T10:30:00Z">Dec 1</time></p>') == when
+    assert (
+        modified('<p>By Ann. Last updated: <time datetime="2026-12-01T10:30Z">x</time></p>') == when
+    )
+    assert (
+        modified('<span><b>x</b> modified on <time datetime="2026-12-01T10:30Z"></time></span>')
+        == when
+    )
+    assert (
+        modified('<time class="entry-date updated" datetime="2026-12-01T10:30Z">x</time>') == when
+    )
+    # A publication time, or any other time on the page, is not an update.
+    assert modified('<p>Published <time datetime="2026-12-01T10:30:00Z">Dec 1</time></p>') is None
+    assert modified('<p>Updated weekly. <time datetime="2026-12-01T10:30Z">x</time></p>') is None
+    # The page's metadata wins over what it shows.
+    stated = fromstring(
+        '<html><head><meta property="article:modified_time" content="2026-11-30T08:00:00Z">'
+        '</head><body><p>Updated <time datetime="2026-12-01T10:30Z">x</time></p></body></html>'
+    )
+    assert stated_metadata(stated).modified_at == datetime(2026, 11, 30, 8, tzinfo=UTC)
+
+
 def test_site_names_are_cut_from_titles() -> None:
     assert clean_title("Budget passes | The Ledger", "The Ledger") == "Budget passes"
     assert clean_title("The Ledger \u2013 Budget passes", "The Ledger") == "Budget passes"
