@@ -214,13 +214,32 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def import_warcs(importer: Importer, streams: Iterable[IO[bytes]]) -> ImportTally:
-    """Read every WARC or ARC stream (gzipped or not) into *importer*."""
-    for stream in streams:
-        for found in read_warc(stream, importer):
-            if importer.full:
-                importer.flush()
-            importer.add(found)
+class DamagedFile(Exception):
+    """A file is not a WARC or ARC file, or cannot be read past some record: one line."""
+
+
+def import_warcs(importer: Importer, streams: Iterable[tuple[str, IO[bytes]]]) -> ImportTally:
+    """Read every WARC or ARC stream (gzipped or not; each with its name) into *importer*.
+
+    A file that cannot be read on is DamagedFile, after what was read of it is merged: an
+    import is idempotent, so the same command can be run again once the file is mended.
+    """
+    for name, stream in streams:
+        records = importer.tally.records
+        try:
+            for found in read_warc(stream, importer):
+                if importer.full:
+                    importer.flush()
+                importer.add(found)
+        # warcio raises what its parsers meet (ArchiveLoadFailed, ValueError, zlib.error,
+        # AttributeError on a record without headers it expects): all mean a damaged file.
+        except Exception as exc:
+            importer.flush()
+            read = importer.tally.records - records
+            raise DamagedFile(
+                f"{name}: not a WARC or ARC file, or damaged after {read} captures"
+                f" ({type(exc).__name__}: {exc}); what was read of it is merged"
+            ) from exc
     importer.flush()
     return importer.tally
 
@@ -229,33 +248,53 @@ def read_warc(stream: IO[bytes], importer: Importer) -> Iterator[Found]:
     """The captures of one WARC or ARC file: responses, and revisits resolved to the record
     they repeat. A metadata record of an archiver export joins the response it is
     concurrent to (which comes just before it). Records that are neither are passed over;
-    a revisit of a payload not seen is skipped as ``revisit_unresolved``."""
+    a revisit of a payload not seen is skipped as ``revisit_unresolved``. A file damaged
+    past some record raises after the captures before it."""
+    last: Found | None = None
+    try:
+        for item in _records(stream, importer):
+            if isinstance(item, _Fields):
+                if last is not None and item.concurrent_to == last.record_id:
+                    last = _with_fields(last, item.payload)
+                continue
+            if last is not None:
+                yield last
+            last = item
+    except Exception:
+        if last is not None:  # read whole before the damage: it counts
+            yield last
+        raise
+    if last is not None:
+        yield last
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """An archiver export's metadata record: the fields read off the response it names."""
+
+    concurrent_to: str | None
+    payload: bytes = field(repr=False)
+
+
+def _records(stream: IO[bytes], importer: Importer) -> Iterator[Found | _Fields]:
     # Here, not at the top: only imports need warcio.
     from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415
 
     payloads = _Payloads()
-    last: Found | None = None
     for record in ArchiveIterator(stream, arc2warc=True):
         kind = record.rec_type
-        if kind == "metadata" and last is not None:
-            target = record.rec_headers.get_header("WARC-Target-URI") or ""
+        target = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if kind == "metadata" and target.startswith(FIELDS_URN):
             concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
-            if target.startswith(FIELDS_URN) and concurrent == last.record_id:
-                last = _with_fields(last, record.content_stream().read(MAX_PAGE_BYTES))
+            yield _Fields(concurrent, record.content_stream().read(MAX_PAGE_BYTES))
             continue
         if kind not in ("response", "revisit"):
             continue
-        if last is not None:
-            yield last
-            last = None
-        url = record.rec_headers.get_header("WARC-Target-URI") or ""
-        if not url.startswith(("http://", "https://")):
+        if not target.startswith(("http://", "https://")):
             importer.skip("not_http")
             continue
-        at = _moment(record.rec_headers.get_header("WARC-Date") or "")
         http = record.http_headers
         status = int(http.get_statuscode() or 0) if http is not None else 0
-        headers = response_headers(http.headers) if http is not None else ()
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         if kind == "revisit":
             raw = payloads.get(digest)
@@ -267,10 +306,14 @@ def read_warc(stream: IO[bytes], importer: Importer) -> Iterator[Found]:
         else:
             raw = record.content_stream().read(MAX_PAGE_BYTES + 1)
             payloads.remember(digest, raw)
-        record_id = record.rec_headers.get_header("WARC-Record-ID")
-        last = Found(url, at, status, headers, raw, record_id)
-    if last is not None:
-        yield last
+        yield Found(
+            target,
+            _moment(record.rec_headers.get_header("WARC-Date") or ""),
+            status,
+            response_headers(http.headers) if http is not None else (),
+            raw,
+            record.rec_headers.get_header("WARC-Record-ID"),
+        )
 
 
 class _Payloads:

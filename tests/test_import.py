@@ -339,3 +339,25 @@ def test_versions_from_before_headers_were_kept_export_an_honest_minimum() -> No
     }
     # The body is stored decoded: its own length, and no coding it does not have.
     assert http_headers(served) == ("200 OK", [("Server", "nginx"), ("Content-Length", "8")])
+
+
+def test_a_damaged_file_is_one_line_and_keeps_what_was_read(
+    site: NewsSite, db_url: str, tmp_path: Path
+) -> None:
+    url, after = (site.url(a) for a in site.article_ids()[4:6])
+    first, second = _Warc(tmp_path / "first.warc.gz"), _Warc(tmp_path / "second.warc.gz")
+    first.response(url, JAN, _page(url))
+    second.response(after, JAN, _page(after))
+    path = tmp_path / "damaged.warc.gz"
+    # A record, then bytes that are no record, then a record that cannot be reached.
+    path.write_bytes(first.close().read_bytes() + b"garbage\r\n" + second.close().read_bytes())
+    result = archiver("import", "warc", str(path), db=db_url)
+    assert result.code == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"{path}: not a WARC or ARC file, or damaged after 1 captures" in result.stderr
+    assert [v["cause"] for v in _versions(url, db_url)] == ["import"]
+    not_warc = tmp_path / "notes.txt"
+    not_warc.write_text("hello\n")
+    refused = archiver("import", "warc", str(not_warc), db=db_url)
+    assert refused.code == 1
+    assert "not a WARC or ARC file, or damaged after 0 captures" in refused.stderr

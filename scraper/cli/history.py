@@ -10,7 +10,7 @@ from typing import IO
 
 import click
 
-from pipelines.captures import Importer, ImportTally, import_warcs
+from pipelines.captures import DamagedFile, Importer, ImportTally, import_warcs
 from pipelines.options import Options
 from pipelines.reextract import reextract as reextract_archive
 from pipelines.wayback import DEFAULT_CDX, DELAY, Wayback, WaybackError, import_wayback
@@ -133,7 +133,10 @@ def import_warc(state: State, files: tuple[str, ...], source: str | None, as_jso
                 archive, source_id=source_id, options=options, progress=bar.update
             ) as importer,
         ):
-            tally = import_warcs(importer, _streams(files))
+            try:
+                tally = import_warcs(importer, _streams(files))
+            except DamagedFile as exc:
+                raise ArchiveError(str(exc)) from exc
     _report(tally, as_json)
 
 
@@ -150,10 +153,10 @@ def _counter(what: str) -> Callable[[int], None]:
     return update
 
 
-def _streams(paths: tuple[str, ...]) -> Iterator[IO[bytes]]:
+def _streams(paths: tuple[str, ...]) -> Iterator[tuple[str, IO[bytes]]]:
     for path in paths:
         with open(path, "rb") as stream:
-            yield stream
+            yield path, stream
 
 
 def _report(tally: ImportTally, as_json: bool) -> None:
