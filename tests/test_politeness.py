@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import statistics
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -93,7 +94,10 @@ def test_robots_crawl_delay_spaces_out_requests(
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert len(gaps) >= 10
     # The test site's settings ask for no delay at all: the spacing comes from robots.txt.
-    assert min(gaps) >= 0.38
+    # Scrapy spaces the requests it sends; the site logs them as its threads get to them, a
+    # few tens of milliseconds late or early on a loaded machine (0.374 s seen for 0.4 s).
+    assert min(gaps) >= 0.3
+    assert statistics.median(gaps) >= 0.39
 
 
 def test_requests_identify_the_crawler(site: NewsSite, sqlite_url: str) -> None:
