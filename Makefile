@@ -80,6 +80,7 @@ bench: install
 	$(BIN)/python -m benchmarks.crawl_throughput --pages real
 	$(BIN)/python -m benchmarks.recheck_cost
 	$(BIN)/python -m benchmarks.recheck_cost --pages real
+	$(BIN)/python -m benchmarks.history_speed --pages real
 	$(BIN)/python -m benchmarks.extraction_quality
 	$(BIN)/python -m benchmarks.query_speed --postgres $(ARCHIVER_TEST_POSTGRES_URL)
 
