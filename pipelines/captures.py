@@ -170,7 +170,8 @@ class Importer:
             content=content,
             extractor=extractor,
             http_status=found.status,
-            http_headers=found.headers,
+            # Whoever found the capture, its headers are kept as a crawl keeps them.
+            http_headers=response_headers(found.headers),
         )
 
 

@@ -236,10 +236,12 @@ def import_wayback(
         known = _imported_times(importer, url)
         previous_digest = None
         for capture in captures:
-            same = capture.digest and capture.digest == previous_digest
-            previous_digest = capture.digest or previous_digest
-            if same or capture.at in known:
-                importer.repeat()  # the state before it, or a capture already merged
+            if capture.digest and capture.digest == previous_digest:
+                importer.repeat()  # the payload of the capture taken before it
+                continue
+            if capture.at in known:
+                importer.repeat()  # merged by an earlier import
+                previous_digest = capture.digest or previous_digest
                 continue
             if capture.status.startswith("3"):
                 importer.skip("redirect")
@@ -254,6 +256,9 @@ def import_wayback(
             if importer.full:
                 importer.flush()
             importer.add(found)
+            # Only a capture taken makes the next one of its payload a repeat: after one
+            # that could not be had (unreachable, robots), the next is fetched.
+            previous_digest = capture.digest or previous_digest
         importer.flush()  # each URL's captures committed before the next: resumable
 
 

@@ -90,5 +90,5 @@ def _wait_until_up(pywb: Pywb, server: subprocess.Popen[bytes], root: Path) -> N
             with urllib.request.urlopen(pywb.base_url + "/", timeout=2):
                 return
         except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
+            time.sleep(0.2)  # pywb says nothing when it listens: ask again, within the deadline
     pytest.fail(f"pywb did not answer within {START_TIMEOUT:g} s")
