@@ -5,7 +5,9 @@ becomes a version of cause ``import`` where it differs from the state before it,
 counted unchanged where it repeats it. Versions already archived are never dropped and keep
 their ids; when captures land before them they are numbered again, in time order, and the
 version right after each imported one is labelled against its new predecessor. Merging the
-same captures twice changes nothing: each one then repeats a version dated as it is.
+same captures twice changes nothing: each one then repeats a version dated as it is. A
+capture of the very bytes of the state before it repeats that state too, however this
+extractor reads them now (re-reading is ``archiver reextract``'s work, not an import's).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import history
-from storage.blobs import put_blob
+from storage.blobs import put_blob, sha256
 from storage.content import VERSION_FIELDS, Content, changed_fields
 from storage.insert_ignore import insert_ignore
 from storage.models import Article, Version, utcnow
@@ -58,6 +60,7 @@ class Merged:
 class _Entry:
     at: datetime
     content_hash: str
+    raw_sha256: str
     version: Version | None = None  # an archived version
     capture: Capture | None = None  # or a capture to import
 
@@ -99,6 +102,9 @@ def merge_captures(
     if newest.capture is not None:  # the latest state known is a capture: its address
         article.url = newest.capture.url
         article.last_changed_at = max(article.last_changed_at, newest.at)
+        # The validators of the last fetch belong to a state that is no longer the latest:
+        # a 304 or the same bytes at the next revisit must not pass for "still the capture".
+        article.etag = article.last_modified = article.raw_sha256 = None
     article.first_seen_at = min(article.first_seen_at, chain[0].at)
     return merged
 
@@ -132,16 +138,21 @@ def _ensure_article(
 
 def _chain(archived: list[Version], captures: list[Capture], merged: Merged) -> list[_Entry]:
     """The article's states in time order, each differing from the one before it."""
-    entries = [_Entry(v.first_seen_at, v.content_hash, version=v) for v in archived]
-    entries += [_Entry(c.at, c.content.content_hash, capture=c) for c in captures]
+    entries = [_Entry(v.first_seen_at, v.content_hash, v.blob_sha256, version=v) for v in archived]
+    entries += [_Entry(c.at, c.content.content_hash, sha256(c.raw), capture=c) for c in captures]
     # At the same moment an archived version comes first: a capture repeating it is the
-    # same state seen again (this is what makes a second import change nothing).
+    # same state seen again (this is what makes a second import change nothing). The sort
+    # is stable: archived versions of one moment (an edit stored right after the re-reading
+    # of its predecessor) keep their order.
     entries.sort(key=lambda e: (e.at, e.capture is not None))
     chain: list[_Entry] = []
     for entry in entries:
         last = chain[-1] if chain else None
         both_archived = last is not None and last.capture is None and entry.capture is None
-        if last is None or last.content_hash != entry.content_hash or both_archived:
+        repeats = last is not None and (
+            last.content_hash == entry.content_hash or last.raw_sha256 == entry.raw_sha256
+        )
+        if last is None or not repeats or both_archived:
             chain.append(entry)
         elif entry.capture is None:  # an archived version repeating a capture keeps its place
             chain[-1] = entry
@@ -211,6 +222,6 @@ def _relabel(version: Version | None, previous: Version | None) -> None:
     fields = _fields(version)
     version.changed = changed_fields(_fields(previous), fields)
     version.significance = history.significance(_fields(previous), fields)
-    if version.cause == history.FIRST:  # no longer the first state known
+    if version.cause in (history.FIRST, history.EDIT):  # an edit of the imported state now
         version.cause = history.EDIT
         version.silent = history.silent(previous.modified_at, version.modified_at)

@@ -368,6 +368,33 @@ def count_latest_versions(
     return session.scalar(select(func.count()).select_from(_latest(sources, since).subquery())) or 0
 
 
+def capture_key(session: Session, url: str) -> str:
+    """The key an earlier capture of *url* is merged under: that of the article any alias of
+    it belongs to, or failing that of the same address in the other scheme (archives file a
+    page's http and https captures together; the CDX API lists both for either); its own
+    key when neither is archived. Raises BadURL."""
+    key = url_key(url)
+    for candidate in (key, _other_scheme(key)):
+        found = session.scalar(select(Article.url_key).where(Article.url_key == candidate))
+        if found is None:
+            found = session.scalar(
+                select(Article.url_key)
+                .join(ArticleURL, ArticleURL.article_id == Article.id)
+                .where(ArticleURL.url_key == candidate)
+                .order_by(ArticleURL.id)
+                .limit(1)
+            )
+        if found is not None:
+            return found
+    return key
+
+
+def _other_scheme(key: str) -> str:
+    if key.startswith("https://"):
+        return "http://" + key.removeprefix("https://")
+    return "https://" + key.removeprefix("http://")
+
+
 def version_times(session: Session, key: str) -> list[datetime]:
     """When each version of the article stored under *key* was first seen."""
     return list(

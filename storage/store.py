@@ -246,13 +246,17 @@ def _record_reading(
 ) -> Version:
     """Record *content*, another reading of *previous*'s own page, as the version after it
     (cause ``extractor``); *previous* itself when the reading is the same. Not an edit: the
-    article's last change, its revisit ladder and its notices stay as they were."""
+    article's last change, its revisit ladder and its notices stay as they were.
+
+    Dated as *previous*: it is the same page, first seen then, so "what did the page say at
+    T" reads it the current way from then on, and versions stay in time order when an edit
+    is stored right after it or earlier captures are merged in (storage.merge)."""
     if content.content_hash == previous.content_hash:
         return previous
     version = Version(
         article_id=previous.article_id,
         number=previous.number + 1,
-        first_seen_at=utcnow(),
+        first_seen_at=previous.first_seen_at,
         content_hash=content.content_hash,
         simhash=content.simhash,
         **content.columns(),
@@ -278,14 +282,14 @@ def record_reading(
     """Record *reading*, this extractor's reading of version *version_id*'s stored page, as
     an ``extractor`` version when the version is still its article's latest and reads
     differently now (``archiver reextract``); the new version's number, or None."""
-    previous = session.get(Version, version_id)
-    if previous is None:
+    article_id = session.scalar(select(Version.article_id).where(Version.id == version_id))
+    if article_id is None:
         return None
-    session.scalars(  # serialise with a crawl storing the same article (see _article_for)
-        select(Article.id).where(Article.id == previous.article_id).with_for_update()
-    ).one()
-    latest = latest_version(session, previous.article_id)
-    if latest is None or latest.id != version_id:
+    # The article locked first (serialised with a crawl storing it, see _article_for, and
+    # with an import renumbering its versions), then its latest version read under the lock.
+    session.scalars(select(Article.id).where(Article.id == article_id).with_for_update()).one()
+    previous = latest_version(session, article_id)
+    if previous is None or previous.id != version_id:
         return None
     recorded = _record_reading(session, previous, reading.content, reading.extractor, run)
     return recorded.number if recorded is not previous else None
