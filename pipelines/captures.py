@@ -10,6 +10,7 @@ that an export imported into an empty archive gives back the same versions.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections import Counter, OrderedDict, defaultdict
@@ -23,12 +24,12 @@ from pipelines.decoding import looks_binary
 from pipelines.extract import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, EXTRACT_TARGET, read_in
 from pipelines.options import Options
 from pipelines.workers import WorkerPool
-from storage import Archive
+from storage import Archive, queries
 from storage.content import CONTENT_FIELDS, Content
 from storage.export import FIELDS_URN
 from storage.merge import Capture, merge_captures
 from storage.records import response_headers
-from storage.urls import BadURL, url_key
+from storage.urls import BadURL
 
 # Captures read and merged per round: their pages are in memory together.
 BATCH = 64
@@ -51,6 +52,9 @@ class Found:
     record_id: str | None = None
     # What an archiver export says was read off the page (its metadata record).
     fields: dict[str, Any] | None = None
+    # The key of the article it belongs to, when whoever found it knows (a Wayback listing
+    # is of one article); else it is looked up by its URL (storage.queries.capture_key).
+    article_key: str | None = None
 
 
 @dataclass
@@ -135,16 +139,18 @@ class Importer:
         if not pending:
             return
         read = list(self._threads.map(self._capture, pending))
-        by_key: defaultdict[str, list[Capture]] = defaultdict(list)
-        for found, capture in zip(pending, read, strict=True):
-            if isinstance(capture, str):
-                self.tally.skipped[capture] += 1
-                continue
-            try:
-                by_key[url_key(found.url)].append(capture)
-            except BadURL:
-                self.tally.skipped["bad_url"] += 1
-        with self.archive.session() as session:
+        with self.archive.writing() as session:
+            by_key: defaultdict[str, list[Capture]] = defaultdict(list)
+            for found, capture in zip(pending, read, strict=True):
+                if isinstance(capture, str):
+                    self.tally.skipped[capture] += 1
+                    continue
+                try:
+                    key = found.article_key or queries.capture_key(session, found.url)
+                except BadURL:
+                    self.tally.skipped["bad_url"] += 1
+                    continue
+                by_key[key].append(capture)
             for key, captures in by_key.items():
                 merged = merge_captures(session, key, captures, self.source_id)
                 self.tally.articles_new += merged.article_new
@@ -195,19 +201,43 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     return next((value for key, value in headers if key.lower() == name), None)
 
 
+# Column limits an exported reading is held to, as a crawl's reading is (storage.models).
+_MAX_LANGUAGE = 32
+_MAX_EXTRACTOR = 100
+
+
 def _exported(fields: dict[str, Any]) -> tuple[Content, str] | None:
-    """The reading an archiver export recorded, or None when the record does not hold one."""
+    """The reading an archiver export recorded, or None when the record does not hold one
+    this archive can store as it is (then the page is read again). The record is as
+    untrusted as the page: every field's type is checked, NUL removed (Postgres refuses it
+    in text), lengths held to the columns'."""
     try:
-        values: dict[str, Any] = {name: fields.get(name) for name in CONTENT_FIELDS}
-        for name in ("published_at", "modified_at"):
-            if values[name] is not None:
-                values[name] = _moment(str(values[name]))
-        values["tags"] = tuple(str(tag) for tag in values["tags"] or ())
-        if not isinstance(values["text"], str) or not values["text"]:
+        values: dict[str, Any] = {}
+        for name in CONTENT_FIELDS:
+            value = fields.get(name)
+            if name in ("published_at", "modified_at"):
+                values[name] = _moment(_text(value)) if value else None
+            elif name == "tags":
+                if not isinstance(value, list | None):
+                    return None
+                values[name] = tuple(_text(tag) for tag in value or ())
+            else:
+                values[name] = _text(value) if value is not None else None
+        if values["language"] is not None:
+            values["language"] = values["language"][:_MAX_LANGUAGE]
+        extractor = _text(fields.get("extractor") or "import")
+        if not values["text"] or len(extractor) > _MAX_EXTRACTOR:
             return None
-        return Content(**values), str(fields.get("extractor") or "import")
+        return Content(**values), extractor
     except (TypeError, ValueError):
         return None
+
+
+def _text(value: Any) -> str:
+    """*value* as a text field holds it; TypeError unless it is text."""
+    if not isinstance(value, str):
+        raise TypeError(f"not text: {type(value).__name__}")
+    return value.replace("\x00", "")
 
 
 def _moment(text: str) -> datetime:
@@ -227,20 +257,25 @@ def import_warcs(importer: Importer, streams: Iterable[tuple[str, IO[bytes]]]) -
     """
     for name, stream in streams:
         records = importer.tally.records
-        try:
-            for found in read_warc(stream, importer):
-                if importer.full:
-                    importer.flush()
-                importer.add(found)
-        # warcio raises what its parsers meet (ArchiveLoadFailed, ValueError, zlib.error,
-        # AttributeError on a record without headers it expects): all mean a damaged file.
-        except Exception as exc:
-            importer.flush()
-            read = importer.tally.records - records
-            raise DamagedFile(
-                f"{name}: not a WARC or ARC file, or damaged after {read} captures"
-                f" ({type(exc).__name__}: {exc}); what was read of it is merged"
-            ) from exc
+        found_in = read_warc(stream, importer)
+        while True:
+            try:
+                found = next(found_in, None)
+            # warcio raises what its parsers meet (ArchiveLoadFailed, ValueError, zlib.error,
+            # AttributeError on a record without headers it expects): all mean a damaged
+            # file. Only reading is guarded: the archive's own errors are not the file's.
+            except Exception as exc:
+                importer.flush()
+                read = importer.tally.records - records
+                raise DamagedFile(
+                    f"{name}: not a WARC or ARC file, or damaged after {read} captures"
+                    f" ({type(exc).__name__}: {exc}); what was read of it is merged"
+                ) from exc
+            if found is None:
+                break
+            if importer.full:
+                importer.flush()
+            importer.add(found)
     importer.flush()
     return importer.tally
 
@@ -344,6 +379,4 @@ def _with_fields(found: Found, payload: bytes) -> Found:
         return found
     if not isinstance(fields, dict):
         return found
-    return Found(
-        found.url, found.at, found.status, found.headers, found.raw, found.record_id, fields
-    )
+    return dataclasses.replace(found, fields=fields)

@@ -14,7 +14,9 @@ a time, with the limits a crawl has (time, size, robots.txt, Retry-After).
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -29,7 +31,7 @@ from typing import Any
 
 from pipelines.captures import MAX_PAGE_BYTES, Found, Importer
 from storage import queries
-from storage.urls import BadURL, url_key
+from storage.urls import BadURL
 
 DEFAULT_CDX = "https://web.archive.org/cdx/search/cdx"
 USER_AGENT = f"archiver/{version('archiver')} (importing earlier captures; Wayback CDX client)"
@@ -60,10 +62,21 @@ class Listed:
     digest: str
 
     @property
-    def at(self) -> datetime:
-        return datetime.strptime(self.timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(
-            tzinfo=UTC
-        )
+    def at(self) -> datetime | None:
+        """When it was taken; None when the listing's timestamp is not one."""
+        if not _TIMESTAMP.fullmatch(self.timestamp):
+            return None
+        try:
+            whole = self.timestamp + _EARLIEST[len(self.timestamp) :]
+            moment = datetime.strptime(whole, "%Y%m%d%H%M%S")
+        except ValueError:  # month 13, day 32...
+            return None
+        return moment.replace(tzinfo=UTC)
+
+
+# A CDX timestamp: 4 to 14 digits, those left off the earliest moment they allow.
+_TIMESTAMP = re.compile(r"[0-9]{4,14}")
+_EARLIEST = "00000101000000"
 
 
 def replay_base(cdx: str) -> str:
@@ -124,9 +137,14 @@ class Wayback:
         listing = f"{self.cdx}?{urllib.parse.urlencode(query)}"
         if not self.allowed(listing):
             raise WaybackError(f"the archive's robots.txt forbids {listing}")
-        status, _, body = self._get(listing, MAX_LISTING_BYTES)
+        status, _, body = self._get(listing, MAX_LISTING_BYTES + 1)
         if status != 200:
             raise WaybackError(f"{self.cdx} answered HTTP {status}")
+        if len(body) > MAX_LISTING_BYTES:  # cut, it would not parse: say so, not "garbage"
+            raise WaybackError(
+                f"the captures of {url} are more than {MAX_LISTING_BYTES // 2**20} MB of"
+                " listing: import them a period at a time (--from, --to)"
+            )
         if not body.strip():  # no captures (pywb, the Internet Archive)
             return []
         try:
@@ -134,9 +152,13 @@ class Wayback:
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise WaybackError(f"{self.cdx} did not answer a CDX listing: {exc}") from exc
 
-    def fetch(self, listed: Listed) -> Found | str:
-        """The capture as archived, or why it cannot be had."""
-        raw_url = f"{self.replay}/{listed.timestamp}id_/{listed.url}"
+    def fetch(self, listed: Listed, article_key: str | None = None) -> Found | str:
+        """The capture as archived (of the article stored under *article_key*, when known),
+        or why it cannot be had."""
+        at = listed.at
+        if at is None:
+            return "bad_timestamp"
+        raw_url = f"{self.replay}/{listed.timestamp}id_/{_as_sent(listed.url)}"
         if not self.allowed(raw_url):
             return "robots"
         try:
@@ -145,7 +167,9 @@ class Wayback:
             return "unreachable"
         if len(body) > MAX_PAGE_BYTES:
             return "too_large"
-        return Found(listed.url, listed.at, status, _original_headers(message), body)
+        return Found(
+            listed.url, at, status, _original_headers(message), body, article_key=article_key
+        )
 
     def _get(self, url: str, limit: int) -> tuple[int, Message, bytes]:
         """GET *url* (at most *limit* bytes read), DELAY after the previous request, waiting
@@ -167,10 +191,19 @@ class Wayback:
                     continue
                 with error:
                     return error.code, error.headers, error.read(limit)
-            except (urllib.error.URLError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
+            # URLError and OSError: not reached; HTTPException: a broken answer (cut short,
+            # a bad status line); ValueError and UnicodeError: an address http.client
+            # refuses (a non-ASCII host in --cdx).
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
                 raise WaybackError(f"cannot reach {url}: {reason}") from exc
         raise WaybackError(f"{url} kept answering 'try later'")
+
+
+def _as_sent(url: str) -> str:
+    """*url* as it can go on a request line: spaces and non-ASCII percent-encoded (UTF-8),
+    its escapes and delimiters as they are."""
+    return urllib.parse.quote(url, safe="/:?#[]@!$&'()*+,;=%~")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -233,11 +266,16 @@ def import_wayback(
     for url in urls:
         captures = wayback.captures(url, since, until)
         listed(len(captures))
-        known = _imported_times(importer, url)
+        # The listing is of one article, whatever spelling each capture has (the CDX API
+        # matches http and https, and more, for one URL).
+        key, known = _article_of(importer, url)
         previous_digest = None
         for capture in captures:
             if capture.digest and capture.digest == previous_digest:
                 importer.repeat()  # the payload of the capture taken before it
+                continue
+            if capture.at is None:
+                importer.skip("bad_timestamp")
                 continue
             if capture.at in known:
                 importer.repeat()  # merged by an earlier import
@@ -249,7 +287,7 @@ def import_wayback(
             if capture.status not in ("200", "-"):
                 importer.skip(f"http_{capture.status}")
                 continue
-            found = wayback.fetch(capture)
+            found = wayback.fetch(capture, key)
             if isinstance(found, str):
                 importer.skip(found)
                 continue
@@ -262,11 +300,12 @@ def import_wayback(
         importer.flush()  # each URL's captures committed before the next: resumable
 
 
-def _imported_times(importer: Importer, url: str) -> set[datetime]:
-    """When the versions of *url*'s article were first seen (captures already merged)."""
-    try:
-        key = url_key(url)
-    except BadURL:
-        return set()
+def _article_of(importer: Importer, url: str) -> tuple[str | None, set[datetime]]:
+    """The key *url*'s captures are merged under (None: not a URL an article can have), and
+    when its versions were first seen (captures already merged)."""
     with importer.archive.session() as session:
-        return set(queries.version_times(session, key))
+        try:
+            key = queries.capture_key(session, url)
+        except BadURL:
+            return None, set()
+        return key, set(queries.version_times(session, key))

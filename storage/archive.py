@@ -86,9 +86,10 @@ class Archive:
             yield session
 
     @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        """``session()`` for the bookkeeping writes below: a database that refuses writes
-        (disk full, read-only, away) is an ArchiveError, one line for the command line."""
+    def writing(self) -> Iterator[Session]:
+        """``session()`` for writes a command makes itself (the bookkeeping below, imports):
+        a database that refuses writes (disk full, read-only, away) is an ArchiveError, one
+        line for the command line."""
         try:
             with self.session() as session:
                 yield session
@@ -228,17 +229,17 @@ class Archive:
         self, source: str | None, kind: str, *, heartbeat: float = runs.DEFAULT_HEARTBEAT
     ) -> int:
         """Make the row of a run about to start, for its crawl to claim (storage.runs)."""
-        with self._writing() as session:
+        with self.writing() as session:
             return runs.start_run(session, source=source, kind=kind, heartbeat=heartbeat)
 
     def close_run(self, run_id: int, reason: str) -> bool:
         """Close a run its crawl left open; False when it was closed already."""
-        with self._writing() as session:
+        with self.writing() as session:
             return runs.close_run(session, run_id, reason)
 
     def close_stale_runs(self, source: str | None = None) -> list[runs.RunView]:
         """Close, as interrupted, the runs (of *source*) whose crawl stopped beating."""
-        with self._writing() as session:
+        with self.writing() as session:
             return runs.close_stale_runs(session, source=source)
 
     def check_schema(self) -> None:

@@ -14,6 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines.captures import _exported
 from storage.export import http_headers
 from tests import pywb
 from tests.crawling import archiver, crawl, sources_file
@@ -361,3 +362,35 @@ def test_a_damaged_file_is_one_line_and_keeps_what_was_read(
     refused = archiver("import", "warc", str(not_warc), db=db_url)
     assert refused.code == 1
     assert "not a WARC or ARC file, or damaged after 0 captures" in refused.stderr
+
+
+def test_an_exported_reading_is_checked_like_a_page() -> None:
+    fields = {
+        "title": "Head\x00line",
+        "text": "Body.",
+        "language": "en-" + "x" * 100,
+        "tags": ["a", "b"],
+        "published_at": "2025-01-01T09:00:00Z",
+        "extractor": "trafilatura 2.3.1; reader 2",
+    }
+    read = _exported(fields)
+    assert read is not None
+    content, extractor = read
+    assert content.title == "Headline"  # no NUL: Postgres refuses it in text
+    assert content.language is not None
+    assert len(content.language) == 32
+    assert content.tags == ("a", "b")
+    assert extractor == "trafilatura 2.3.1; reader 2"
+    assert content.published_at == datetime(2025, 1, 1, 9, tzinfo=UTC)
+    # A record that does not hold a reading this archive can store: the page is read again.
+    for bad in (
+        {"text": 5},
+        {"title": ["Head"]},
+        {"tags": "a,b"},
+        {"tags": [1]},
+        {"published_at": "yesterday"},
+        {"published_at": 20250101},
+        {"extractor": "x" * 101},
+        {"text": ""},
+    ):
+        assert _exported(fields | bad) is None, bad

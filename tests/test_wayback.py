@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from pipelines import wayback as wayback_module
 from pipelines.captures import Found
 from pipelines.wayback import Wayback, WaybackError, replay_base
 
@@ -23,9 +25,20 @@ LISTING = [
 ]
 
 
+# A listing as servers in the wild give them: a bad timestamp, an address with a space and
+# an accent in it (pywb lists one JSON object a line).
+ODD = "https://news.example/2024/05/01/café story/"
+ODD_LISTING = [
+    {"timestamp": "2024050", "url": ODD, "mime": "text/html", "status": "200", "digest": "C"},
+    {"timestamp": "20241399", "url": ODD, "mime": "text/html", "status": "200", "digest": "D"},
+    {"timestamp": "20240501120000", "url": ODD, "mime": "text/html", "status": "200"},
+]
+
+
 class _Archive(BaseHTTPRequestHandler):
     """/robots.txt forbids /web/2024050212*; /cdx/search/cdx lists LISTING (after one 429);
-    /web/<ts>id_/<url> is the raw capture with the original headers prefixed."""
+    /web/<ts>id_/<url> is the raw capture with the original headers prefixed. /odd/cdx lists
+    ODD_LISTING, /odd/<ts>id_/<url> answers; /broken/cdx answers no HTTP at all."""
 
     asked: ClassVar[list[str]] = []
     busy: ClassVar[int] = 1
@@ -43,7 +56,12 @@ class _Archive(BaseHTTPRequestHandler):
             query = parse_qs(urlsplit(self.path).query)
             assert query["output"] == ["json"]
             self._send(200, json.dumps(LISTING).encode(), "application/json")
-        elif path.startswith("/web/20240501120000id_/"):
+        elif path == "/odd/cdx":
+            lines = "\n".join(json.dumps(row) for row in ODD_LISTING)
+            self._send(200, lines.encode(), "text/x-ndjson")
+        elif path == "/broken/cdx":
+            self.wfile.write(b"garbage\r\n\r\n")
+        elif path.startswith(("/web/20240501120000id_/", "/odd/20240501120000id_/")):
             self._send(
                 200,
                 b"<html><p>Story.</p></html>",
@@ -111,3 +129,25 @@ def test_a_server_that_is_not_a_cdx_api_is_one_line(archive: str) -> None:
 def test_where_captures_replay() -> None:
     assert replay_base("https://web.archive.org/cdx/search/cdx") == "https://web.archive.org/web"
     assert replay_base("http://127.0.0.1:8080/news/cdx") == "http://127.0.0.1:8080/news"
+
+
+def test_odd_listings_and_addresses_are_reasons_not_tracebacks(
+    archive: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wayback = Wayback(f"{archive}/odd/cdx", delay=0)
+    captures = {c.timestamp: c for c in wayback.captures(ODD)}
+    assert captures["2024050"].at == datetime(2024, 5, 1, tzinfo=UTC)  # the earliest it allows
+    assert captures["20241399"].at is None  # month 13
+    assert wayback.fetch(captures["20241399"]) == "bad_timestamp"
+    found = wayback.fetch(captures["20240501120000"], "https://news.example/key")
+    assert isinstance(found, Found)  # asked for with its space and accent escaped
+    assert found.url == ODD
+    assert found.article_key == "https://news.example/key"
+    assert "/odd/20240501120000id_/https://news.example/2024/05/01/caf%C3%A9%20story/" in (
+        _Archive.asked
+    )
+    with pytest.raises(WaybackError, match=r"cannot reach .*BadStatusLine"):
+        Wayback(f"{archive}/broken/cdx", delay=0).captures(ARTICLE)
+    monkeypatch.setattr(wayback_module, "MAX_LISTING_BYTES", 100)
+    with pytest.raises(WaybackError, match="a period at a time"):
+        wayback.captures(ODD)  # cut at the limit: said so, not "not a CDX listing"
