@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,11 @@ from storage.errors import ArchiveError
 from storage.models import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Where migrations say what they do; a long one (a backfill) says how far it got, every
+# PROGRESS_EVERY rows.
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 100_000
 
 
 def _config() -> Config:
@@ -41,6 +47,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema at *engine* back to *revision* (to run an older archiver on it)."""
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def require_current(engine: Engine) -> None:
     """Refuse an archive whose schema is not the current one (a reader cannot migrate it)."""
     current = current_revision(engine)
@@ -54,7 +68,15 @@ def require_current(engine: Engine) -> None:
 
 def ensure_schema(engine: Engine) -> None:
     """Apply pending migrations; cheap when the schema is already current."""
-    if current_revision(engine) != head_revision():
+    current = current_revision(engine)
+    if current != head_revision():
+        if current is not None:  # a new archive is made in no time: nothing to say
+            log.info(
+                "upgrading the archive's schema from revision %s to %s"
+                " (minutes on an archive of millions of versions)",
+                current,
+                head_revision(),
+            )
         upgrade(engine)
 
 

@@ -241,3 +241,27 @@ def test_rekeying_an_archive_with_current_keys_changes_nothing(db_url: str) -> N
     assert sorted(after) == sorted(before)
     assert len(after) == len(addresses) + len(variants)
     engine.dispose()
+
+
+def test_an_upgrade_says_so_and_a_backfill_how_far_it_got(
+    db_url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_archive_engine(db_url)
+    migrate.upgrade(engine)
+    with Session(engine) as session, session.begin():
+        for n in range(3):
+            url = f"https://example.org/{n}/"
+            for hours, text in ((0, "One."), (1, "Two.")):
+                page = Page(url, url, (), datetime(2026, 1, 1, hours, tzinfo=UTC), 200, b"x")
+                store_fetch(session, page, Reading(Content(title="T", text=text), None, "test"))
+    migrate.downgrade(engine, "0006")
+    monkeypatch.setattr(migrate, "PROGRESS_EVERY", 1)
+    with caplog.at_level(logging.INFO, logger="storage.migrate"):
+        migrate.ensure_schema(engine)
+    said = [r.getMessage() for r in caplog.records if r.name == "storage.migrate"]
+    assert said[0].startswith("upgrading the archive's schema from revision 0006 to")
+    assert said[1:] == [f"labelling earlier versions: {n} of 3 read" for n in (1, 2, 3)]
+    with Session(engine) as session:
+        causes = session.scalars(sql.text("SELECT cause FROM versions ORDER BY id")).all()
+        assert causes == ["first", "edit"] * 3
+    engine.dispose()

@@ -25,4 +25,9 @@ def main() -> None:
     die_with_parent()
     # Alembic announces its dialect at INFO each time a schema is checked: noise here.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # A schema upgrade says so, and a long one how far it got, whatever the command.
+    upgrading = logging.getLogger("storage.migrate")
+    upgrading.setLevel(logging.INFO)
+    upgrading.addHandler(logging.StreamHandler())
+    upgrading.propagate = False  # the daemon, which logs everything, would say it twice
     cli(prog_name="archiver")

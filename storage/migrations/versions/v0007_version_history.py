@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from storage import migrate
 from storage.history import MINOR, significance
 
 revision: str = "0007"
@@ -71,8 +72,11 @@ def upgrade() -> None:
               ON p.article_id = v.article_id AND p.number = v.number - 1"""
         ).execution_options(yield_per=BATCH)
     )
+    total = bind.scalar(sa.text("SELECT count(*) FROM versions WHERE number > 1")) or 0
     minor: list[dict[str, Any]] = []
-    for id_, *fields in pairs:
+    for done, (id_, *fields) in enumerate(pairs, start=1):
+        if done % migrate.PROGRESS_EVERY == 0:
+            migrate.log.info("labelling earlier versions: %d of %d read", done, total)
         before = dict(zip(("title", "author", "text"), fields[:3], strict=True))
         after = dict(zip(("title", "author", "text"), fields[3:], strict=True))
         if significance(before, after) == MINOR:

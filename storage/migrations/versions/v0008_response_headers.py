@@ -28,6 +28,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("versions") as batch:
-        batch.drop_column("http_headers")
-        batch.drop_column("http_status")
+    # Plain DROP COLUMN (SQLite 3.35 and later), not batch mode: SQLite's table copy would
+    # drop versions, which checks refer to, and lose the full-text triggers.
+    op.drop_column("versions", "http_headers")
+    op.drop_column("versions", "http_status")
