@@ -370,22 +370,15 @@ def count_latest_versions(
 
 def capture_key(session: Session, url: str) -> str:
     """The key an earlier capture of *url* is merged under: that of the article any alias of
-    it belongs to, or failing that of the same address in the other scheme (archives file a
-    page's http and https captures together; the CDX API lists both for either); its own
-    key when neither is archived. Raises BadURL."""
+    it belongs to (find_article), or failing that of the same address in the other scheme
+    (archives file a page's http and https captures together; the CDX API lists both for
+    either); its own key when neither is archived. Raises BadURL."""
     key = url_key(url)
-    for candidate in (key, _other_scheme(key)):
-        found = session.scalar(select(Article.url_key).where(Article.url_key == candidate))
-        if found is None:
-            found = session.scalar(
-                select(Article.url_key)
-                .join(ArticleURL, ArticleURL.article_id == Article.id)
-                .where(ArticleURL.url_key == candidate)
-                .order_by(ArticleURL.id)
-                .limit(1)
-            )
-        if found is not None:
-            return found
+    for candidate in (url, _other_scheme(key)):
+        try:
+            return find_article(session, candidate).url_key
+        except NotFound:
+            continue
     return key
 
 

@@ -65,6 +65,7 @@ def upgrade() -> None:
         ) WHERE number > 1"""
     )
     # Of the versions already labelled substantive, mark the minor ones.
+    total = bind.scalar(sa.text("SELECT count(*) FROM versions WHERE number > 1")) or 0
     pairs = bind.execute(
         sa.text(
             """SELECT v.id, p.title, p.author, p.text, v.title, v.author, v.text
@@ -72,7 +73,6 @@ def upgrade() -> None:
               ON p.article_id = v.article_id AND p.number = v.number - 1"""
         ).execution_options(yield_per=BATCH)
     )
-    total = bind.scalar(sa.text("SELECT count(*) FROM versions WHERE number > 1")) or 0
     minor: list[dict[str, Any]] = []
     for done, (id_, *fields) in enumerate(pairs, start=1):
         if done % migrate.PROGRESS_EVERY == 0:
