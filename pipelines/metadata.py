@@ -78,6 +78,10 @@ class StatedMetadata:
     modified_at: datetime | None = None
     is_article: bool = False
     language: str | None = None
+    # What the page calls its site (og:site_name, JSON-LD publisher and WebSite names) and its
+    # <h1> headings: pipelines.titles tells the headline from the brand with them.
+    site_names: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
 
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -180,10 +184,15 @@ def _types(item: dict[str, Any]) -> set[str]:
     return {k for k in kinds if isinstance(k, str)}
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, by_id: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """The names in a JSON-LD value: strings, objects with a name, or (Yoast's graphs)
+    references to an object of the page's graph by its @id."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
-    for item in items:
+    for value_item in items:
+        item = value_item
+        if isinstance(item, dict) and "name" not in item and by_id:
+            item = by_id.get(str(item.get("@id")), item)
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str) and name.strip():
             names.append(_SPACE.sub(" ", name).strip())
@@ -221,12 +230,53 @@ def visible_update(tree: HtmlElement) -> datetime | None:
     return None
 
 
+# Who publishes the page, as JSON-LD says.
+_SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
+# Pages that are not an article but, like one, name who wrote them (WordPress's WebPage).
+_PAGE_TYPES = frozenset({"WebPage"})
+# A byline stated in a meta tag, for pages whose JSON-LD names no one.
+_META_AUTHOR = (
+    "//meta[@name='author' or @name='parsely-author' or @name='sailthru.author']/@content"
+)
+_WRITTEN_BY = "//meta[@name='twitter:label1'][starts-with(@content, 'Written by')]"
+# A page has a few headings; past this many the rest are not the headline.
+MAX_HEADINGS = 8
+
+
+def _meta_author(tree: HtmlElement) -> str | None:
+    for value in tree.xpath(_META_AUTHOR):
+        if str(value).strip():
+            return str(value)
+    if tree.xpath(_WRITTEN_BY):
+        return tree.xpath("string(//meta[@name='twitter:data1']/@content)").strip() or None
+    return None
+
+
+def _headings(tree: HtmlElement) -> tuple[str, ...]:
+    texts = (_SPACE.sub(" ", h.text_content()).strip() for h in tree.iter("h1"))
+    return tuple(dict.fromkeys(text for text in texts if text))[:MAX_HEADINGS]
+
+
+def is_article(tree: HtmlElement) -> bool:
+    """Whether the page says it is an article: a JSON-LD article type or og:type=article
+    (what the spider asks of every page it has no URL pattern for, so no more than that)."""
+    if tree.xpath("string(//meta[@property='og:type']/@content)").strip().lower() == "article":
+        return True
+    return any(_types(item) & ARTICLE_TYPES for item in json_ld_objects(tree))
+
+
 def stated_metadata(tree: HtmlElement) -> StatedMetadata:
-    article: dict[str, Any] = next(
-        (item for item in json_ld_objects(tree) if _types(item) & ARTICLE_TYPES), {}
-    )
+    objects = list(json_ld_objects(tree))
+    by_id = {str(item["@id"]): item for item in objects if isinstance(item.get("@id"), str)}
+    article: dict[str, Any] = next((i for i in objects if _types(i) & ARTICLE_TYPES), {})
+    page: dict[str, Any] = article or next((i for i in objects if _types(i) & _PAGE_TYPES), {})
+    site_names = [
+        *_names([i.get("publisher") for i in objects if i.get("publisher")], by_id),
+        *_names([i for i in objects if _types(i) & _SITE_TYPES]),
+        *(str(v) for v in tree.xpath("//meta[@property='og:site_name']/@content")),
+    ]
     headline = article.get("headline")
-    authors = _names(article.get("author"))
+    authors = _names(page.get("author"), by_id) or [n for n in [_meta_author(tree)] if n]
     og_type = tree.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
     language = tree.xpath("string(/html/@lang)").strip() or None
     published = (
@@ -246,4 +296,6 @@ def stated_metadata(tree: HtmlElement) -> StatedMetadata:
         modified_at=modified or _first(tree, MODIFIED_XPATHS) or visible_update(tree),
         is_article=bool(article) or og_type == "article",
         language=language[:32] if language else None,
+        site_names=tuple(dict.fromkeys(name for name in site_names if name.strip())),
+        headings=_headings(tree),
     )

@@ -14,7 +14,10 @@ EXTRACT_OPTIONS = {"favor_recall": "recall", "favor_precision": "precision"}
 # Bumped whenever pipelines.reader reads pages differently (a rule added or changed): the
 # archive then tells the new reading from an edit of the page (storage.history.EXTRACTOR).
 # 2: a visible "Updated" line states a page's modification (pipelines.metadata).
-READER_RULES = 2
+# 3: headlines lose the site's name however it is spelled, and entities; bylines lose roles,
+#    dates and the site's name; authors named by reference or in meta tags (pipelines.titles,
+#    pipelines.bylines).
+READER_RULES = 3
 
 # A source's options, name and value, sorted: hashable and picklable for the workers.
 Options = tuple[tuple[str, bool], ...]

@@ -14,13 +14,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
+from pipelines.bylines import byline
 from pipelines.decoding import NotText, decode_page, header_charset
 from pipelines.metadata import StatedMetadata, drop_costly_json, parse_datetime, stated_metadata
 from pipelines.options import EXTRACT_OPTIONS, Options, extractor_name
 from pipelines.parsing import parse_html
+from pipelines.titles import Brand, headline
 from storage import outcomes
 from storage.content import Content, normalize
 from storage.records import Dropped, Reading
@@ -37,8 +40,6 @@ OPTIONS: dict[str, Any] = {
     "links": False,
     "date_params": {"extensive_search": True, "original_date": True},
 }
-# En dash, em dash, middle dot and guillemet are as common as the ASCII ones.
-TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ", " \u00b7 ", " \u00bb ")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 # A label that introduces a link to another story, in the body of this one.
 _LINK_LABEL = re.compile(
@@ -47,6 +48,20 @@ _LINK_LABEL = re.compile(
     re.IGNORECASE,
 )
 MAX_LINK_LINE = 300
+# The texts whose first word, lower-cased and without punctuation, is the first word of a
+# label above: found by libxml2 in C, since a page has a thousand texts.
+_LABEL_WORDS = "read|also|more|related|see|recommended|further|don't|watch|listen"
+_LABEL_TEXTS = etree.XPath(
+    '//text()[contains("|{words}|", concat("|", translate(substring-before('
+    'concat(normalize-space(.), " "), " "), "{upper}", "{lower}"), "|"))]'.format(
+        words=_LABEL_WORDS,
+        # Past the 26 capitals: characters deleted, the labels' separators and the spaces
+        # XPath's normalize-space leaves (no-break, thin, zero-width).
+        upper="ABCDEFGHIJKLMNOPQRSTUVWXYZ:|-\u00bb\u203a\uff1a\u00a0\u2009\u200b\u202f",
+        lower="abcdefghijklmnopqrstuvwxyz",
+    )
+)
+_LINE_TAGS = frozenset({"p", "div", "li", "h2", "h3", "h4"})
 # No story on the web was published before this: an earlier date is a template's placeholder
 # ("0001-01-01") or a misread, not when the page came out.
 EARLIEST_DATE = datetime(1800, 1, 1, tzinfo=UTC)
@@ -55,22 +70,24 @@ EARLIEST_DATE = datetime(1800, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 
 
-def clean_title(title: str | None, site_name: str | None) -> str | None:
-    """Drop a trailing (or leading) "| Site Name" that sites add to their <title>."""
-    if not title:
-        return None
-    title = " ".join(title.split())
-    if not site_name:
-        return title
-    site = site_name.casefold().strip()
-    for separator in TITLE_SEPARATORS:
-        head, sep, tail = title.rpartition(separator)
-        if sep and head and tail.casefold().strip() == site:
-            return head.strip()
-        head, sep, tail = title.partition(separator)
-        if sep and tail and head.casefold().strip() == site:
-            return tail.strip()
-    return title
+def _label_holders(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements whose text may start with a link label, outermost first.
+
+    An element's text starts with a label only if its first text does, so only the elements
+    holding a text that starts with a label's first word are read whole: reading the whole
+    text of every nested <div> costs more than the rest of the reading.
+    """
+    holders: dict[HtmlElement, int] = {}
+    texts = _LABEL_TEXTS(tree)
+    assert isinstance(texts, list)  # a node-set: text results, which know their element
+    for text in texts:
+        parent = text.getparent()  # type: ignore[union-attr]  # text nodes are smart strings
+        if parent is None:
+            continue
+        for element in (parent, *parent.iterancestors()):
+            if element.tag in _LINE_TAGS and element not in holders:
+                holders[element] = sum(1 for _ in element.iterancestors())
+    return sorted(holders, key=holders.__getitem__)
 
 
 def drop_link_lines(tree: HtmlElement) -> None:
@@ -80,7 +97,7 @@ def drop_link_lines(tree: HtmlElement) -> None:
     another article's headline, and it changes whenever the site reshuffles them (which must not
     count as an edit of this article).
     """
-    for element in list(tree.iter("p", "div", "li", "h2", "h3", "h4")):
+    for element in _label_holders(tree):
         text = " ".join(element.text_content().split())
         match = _LINK_LABEL.match(text)
         if match is None or len(text) > MAX_LINK_LINE:
@@ -189,7 +206,8 @@ def read_article(
     if document is None or not isinstance(document, trafilatura.settings.Document):
         return None
     site_name = document.sitename or None
-    title = clean_title(stated.headline or document.title, site_name)
+    brand = Brand.of([*stated.site_names, site_name], url)
+    title = headline(stated.headline or document.title, brand, stated.headings)
     text = _clean_text(document.text or "", title)
     if not text:
         return None
@@ -204,7 +222,7 @@ def read_article(
     )
     content = Content(
         title=title,
-        author=document.author or stated.author,
+        author=byline(document.author or stated.author, brand),
         text=text,
         published_at=dates["published_at"],
         modified_at=dates["modified_at"],

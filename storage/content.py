@@ -118,6 +118,11 @@ def changed_fields(
     ]
 
 
+# For each bit of a byte, most significant first: a table mapping a byte to 1 when it has the
+# bit set, 0 otherwise (for bytes.translate).
+_HAS_BIT = tuple(bytes(value >> (7 - bit) & 1 for value in range(256)) for bit in range(8))
+
+
 def simhash(text: str, bits: int = 64) -> int:
     """A 64-bit simhash of word 3-shingles, as a signed integer (fits a BIGINT column).
 
@@ -126,16 +131,17 @@ def simhash(text: str, bits: int = 64) -> int:
     """
     words = _WORD.findall(normalize(text).lower())
     shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
-    # Each shingle's hash as a string of bits; a bit of the simhash is set when more than half
-    # of the shingles have it set. Counting down string columns keeps the loop in C.
-    digests = [
-        format(int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest()), f"0{bits}b")
-        for s in shingles
-    ]
-    half = len(digests) / 2
+    # A bit of the simhash is set when more than half of the shingles' hashes have it set. The
+    # hashes are laid end to end; byte p of every hash is buf[p::8], and the bit counts of that
+    # column come from bytes.translate and bytes.count, in C, however long the page.
+    size = bits // 8
+    buf = b"".join(hashlib.blake2b(s.encode(), digest_size=size).digest() for s in shingles)
+    half = len(shingles) / 2
     value = 0
-    for column in zip(*digests, strict=True):
-        value = value << 1 | (column.count("1") > half)
+    for position in range(size):
+        column = buf[position::size]
+        for has_bit in _HAS_BIT:
+            value = value << 1 | (column.translate(has_bit).count(1) > half)
     return value - (1 << bits) if value >= 1 << (bits - 1) else value
 
 

@@ -69,3 +69,14 @@ def test_the_content_fields_are_declared_once_and_stored_as_declared() -> None:
     content = Content(title="T", author="A", text="x", tags=("a", "b"))
     assert content.columns()["tags"] == ["a", "b"]
     assert set(content.columns()) == set(CONTENT_FIELDS)
+
+
+def test_simhash_values_stay_what_the_archive_stored() -> None:
+    # Stored versions keep their simhash: a new way of computing it must give the same bits
+    # (these were computed by the first implementation, bit strings counted column by column).
+    assert simhash("The council met on Tuesday and voted on the budget for the coming year.") == (
+        -8306368957208326911
+    )
+    assert simhash("") == -1970711489451281740
+    assert simhash("one") == 3815355558890182089
+    assert simhash("a b c d e f g h i j k l m n o p" * 20) == -141156577787517769

@@ -6,15 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from lxml.html import HtmlElement, fromstring
 
-from pipelines.metadata import parse_datetime, stated_metadata
+from pipelines.bylines import byline
+from pipelines.metadata import is_article, parse_datetime, stated_metadata
 from pipelines.reader import (
     Unreadable,
-    clean_title,
     drop_link_lines,
     extract,
     published_at,
     read_page,
 )
+from pipelines.titles import Brand, headline
 from storage.engine import redact
 from storage.records import Reading
 from tests.site import NewsSite
@@ -55,6 +56,8 @@ def test_stated_metadata_reads_json_ld_graphs_and_open_graph() -> None:
     assert stated.language == "en-GB"
     about = fromstring('<html><head><meta property="og:type" content="website"></head></html>')
     assert not stated_metadata(about).is_article
+    assert is_article(page)  # the spider's question, answered alike
+    assert not is_article(about)
 
 
 def test_a_visible_updated_line_states_the_modification() -> None:
@@ -86,12 +89,95 @@ def test_a_visible_updated_line_states_the_modification() -> None:
 
 
 def test_site_names_are_cut_from_titles() -> None:
-    assert clean_title("Budget passes | The Ledger", "The Ledger") == "Budget passes"
-    assert clean_title("The Ledger \u2013 Budget passes", "The Ledger") == "Budget passes"
-    assert clean_title("Budget passes - and what it means", "The Ledger") == (
+    ledger = Brand.of(["The Ledger"], "https://ledger.example/")
+    assert headline("Budget passes | The Ledger", ledger) == "Budget passes"
+    assert headline("The Ledger \u2013 Budget passes", ledger) == "Budget passes"
+    assert headline("Budget passes - and what it means", ledger) == (
         "Budget passes - and what it means"
     )
-    assert clean_title("  Budget\n  passes ", None) == "Budget passes"
+    assert headline("  Budget\n  passes ", Brand.of([], "")) == "Budget passes"
+
+
+def test_a_brand_is_known_however_the_site_spells_it() -> None:
+    # Initials of the name the site gives itself, and a label of its host.
+    awards = Brand.of(["World Future Awards"], "https://worldfutureawards.example/")
+    assert headline("Top 100 Companies | WFA", awards) == "Top 100 Companies"
+    mottiv = Brand.of([], "https://www.mymottiv.example/plan")
+    assert headline("Marathon Training Plan | MOTTIV", mottiv) == "Marathon Training Plan"
+    centre = Brand.of([], "https://writingcenter.unc.example/tips")
+    assert headline("Book Reviews \u2013 The Writing Center", centre) == "Book Reviews"
+    # A headline that merely mentions the site keeps every word.
+    docker = Brand.of(["Docker"], "https://www.docker.example/blog")
+    assert headline("Docker Hardened Images: Validated | Docker", docker) == (
+        "Docker Hardened Images: Validated"
+    )
+    assert headline("Docker Desktop - and what comes next", docker) == (
+        "Docker Desktop - and what comes next"
+    )
+
+
+def test_the_heading_the_title_starts_with_is_the_headline() -> None:
+    nobody = Brand.of([], "https://news.example/")
+    headings = ("News", "Best Movers in New York (2025)")
+    assert headline(
+        "Best Movers in New York (2025) \u2013 Local & Long-Distance", nobody, headings
+    ) == ("Best Movers in New York (2025)")
+    # A title that is the site's name alone gives way to the headline on the page.
+    blog = Brand.of(["Playful Tones"], "https://playfultones.example/")
+    assert headline("Playful Tones", blog, ("Playful Tones", "Building a UI Pipeline")) == (
+        "Building a UI Pipeline"
+    )
+    # A heading that is not the title's start changes nothing.
+    assert headline("Council passes budget", nobody, ("Budget",)) == "Council passes budget"
+
+
+def test_entities_escaped_twice_are_decoded() -> None:
+    nobody = Brand.of([], "")
+    assert headline("M&amp;#038;A rankings &#8211; 2025", nobody) == "M&A rankings \u2013 2025"
+    assert headline("Q&#x3a; Why &amp; how", nobody) == "Q: Why & how"
+    assert headline("AT&T sues", nobody) == "AT&T sues"
+
+
+def test_bylines_lose_roles_dates_labels_and_the_site() -> None:
+    ledger = Brand.of(["The Ledger"], "https://ledger.example/")
+    assert byline("Linda Rosencrance Contributing Writer", ledger) == "Linda Rosencrance"
+    assert byline("Nicoletta Richardson Trending Editor", ledger) == "Nicoletta Richardson"
+    assert byline("Cazzy Magennis Last Updated August 1", ledger) == "Cazzy Magennis"
+    assert byline("Luke Kim December", ledger) == "Luke Kim"
+    assert byline("Theresa May", ledger) == "Theresa May"  # May, June, April are names
+    assert byline("By Ann Lee; The Ledger", ledger) == "Ann Lee"
+    assert byline("The Ledger", ledger) == "The Ledger"  # the site alone is who the page names
+    assert byline("Written By", ledger) is None
+    assert byline("Staff Writer", ledger) == "Staff Writer"
+    assert byline("O&#039;Brien, Pat", ledger) == "O'Brien, Pat"
+    # A personal site's host is its writer's name: the writer stays.
+    assert byline("Jeff Kaufman; Ann Lee", Brand.of([], "https://jeffkaufman.example/")) == (
+        "Jeff Kaufman; Ann Lee"
+    )
+
+
+def test_stated_metadata_names_the_site_and_follows_author_references() -> None:
+    page = fromstring(
+        "<html><head>"
+        '<meta property="og:site_name" content="The Ledger">'
+        '<script type="application/ld+json">{"@graph": ['
+        '{"@type": "WebPage", "author": {"@id": "#person"}},'
+        '{"@type": "WebSite", "name": "Ledger Online"},'
+        '{"@type": "Person", "@id": "#person", "name": "q_admin"}]}</script>'
+        "</head><body><h1>Budget passes</h1><h1>Budget passes</h1></body></html>"
+    )
+    stated = stated_metadata(page)
+    assert stated.author == "q_admin"
+    assert stated.site_names == ("Ledger Online", "The Ledger")
+    assert stated.headings == ("Budget passes",)
+    # Without JSON-LD, the byline of the meta tags (a single word included).
+    plain = fromstring('<html><head><meta name="author" content="Hung"></head><body/></html>')
+    assert stated_metadata(plain).author == "Hung"
+    twitter = fromstring(
+        '<html><head><meta name="twitter:label1" content="Written by">'
+        '<meta name="twitter:data1" content="Chase Bernath"></head><body/></html>'
+    )
+    assert stated_metadata(twitter).author == "Chase Bernath"
 
 
 def test_inline_links_to_other_stories_are_not_body() -> None:
@@ -100,12 +186,17 @@ def test_inline_links_to_other_stories_are_not_body() -> None:
         "<p>The council met on Tuesday and voted on the budget for the coming year.</p>"
         '<p class="x">Read more: <a href="/other">Another story about the bridge</a></p>'
         "<p>Read more: the council's own report, published online, runs to 300 pages.</p>"
+        '<div><p><strong>RELATED</strong>:&#160;<a href="/b">The bridge reopens</a></p></div>'
+        '<li>\u00a0Watch:\u00a0<a href="/v">Video of the vote</a></li>'
         "</article></body></html>"
     )
     assert isinstance(page, HtmlElement)
     drop_link_lines(page)
     text = page.text_content()
     assert "Another story" not in text
+    # The label in its own element, in capitals, beside no-break spaces.
+    assert "The bridge reopens" not in text
+    assert "Video of the vote" not in text
     assert "the council's own report" in text  # a sentence that merely starts that way stays
 
 

@@ -20,7 +20,7 @@ from scrapy.http import HtmlResponse
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
-from pipelines.metadata import MAX_JSON_LD_DEPTH, MAX_JSON_LD_SCRIPTS, stated_metadata
+from pipelines.metadata import MAX_JSON_LD_DEPTH, MAX_JSON_LD_SCRIPTS, is_article
 from pipelines.reader import OPTIONS, impossible_date, read_page
 from scraper.cli.crawling import _print_summary
 from storage import Archive
@@ -181,10 +181,10 @@ def test_the_spider_tells_an_article_from_its_json_ld_whatever_else_it_holds(bom
     for head, kind in ((NEWS_JSON_LD, "website"), ("", "article")):
         html = article("Quay", head=json_ld(bomb) + head).replace('"article"', f'"{kind}"')
         response = HtmlResponse(URL, body=html.encode(), encoding="utf-8")
-        assert stated_metadata(response.selector.root).is_article
+        assert is_article(response.selector.root)
     page = article("Quay", head=json_ld(bomb)).replace('"article"', '"website"')
     response = HtmlResponse(URL, body=page.encode(), encoding="utf-8")
-    assert not stated_metadata(response.selector.root).is_article
+    assert not is_article(response.selector.root)
 
 
 # --- HTML nested deeper than libxml2 parses ----------------------------------------------------

@@ -32,7 +32,7 @@ from scrapy.utils.gz import gunzip
 
 from pipelines.feed import ArchivedPage
 from pipelines.items import AliasItem, PageItem
-from pipelines.metadata import stated_metadata
+from pipelines.metadata import is_article
 from scraper.config import ConfigError, Source, database_url, load_config
 from scraper.discovery import NotXML, parse_xml
 from scraper.extensions.outcomes import OutcomeLedger, failure_outcome
@@ -428,7 +428,7 @@ class ArchiveSpider(Spider):
             # The user said which URLs are articles.
             return role is Role.ARTICLE
         # Otherwise the page says so itself: JSON-LD Article types or og:type=article.
-        return stated_metadata(response.selector.root).is_article
+        return is_article(response.selector.root)
 
     def _article(self, response: HtmlResponse) -> Iterator[Any]:
         key = url_key(response.url)
