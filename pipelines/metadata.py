@@ -260,9 +260,12 @@ def _headings(tree: HtmlElement) -> tuple[str, ...]:
 def is_article(tree: HtmlElement) -> bool:
     """Whether the page says it is an article: a JSON-LD article type or og:type=article
     (what the spider asks of every page it has no URL pattern for, so no more than that)."""
-    if tree.xpath("string(//meta[@property='og:type']/@content)").strip().lower() == "article":
-        return True
-    return any(_types(item) & ARTICLE_TYPES for item in json_ld_objects(tree))
+    return _og_article(tree) or any(_types(i) & ARTICLE_TYPES for i in json_ld_objects(tree))
+
+
+def _og_article(tree: HtmlElement) -> bool:
+    og_type = str(tree.xpath("string(//meta[@property='og:type']/@content)"))
+    return og_type.strip().lower() == "article"
 
 
 def stated_metadata(tree: HtmlElement) -> StatedMetadata:
@@ -277,7 +280,6 @@ def stated_metadata(tree: HtmlElement) -> StatedMetadata:
     ]
     headline = article.get("headline")
     authors = _names(page.get("author"), by_id) or [n for n in [_meta_author(tree)] if n]
-    og_type = tree.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
     language = tree.xpath("string(/html/@lang)").strip() or None
     published = (
         parse_datetime(article.get("datePublished"))
@@ -294,7 +296,7 @@ def stated_metadata(tree: HtmlElement) -> StatedMetadata:
         author="; ".join(authors) or None,
         published_at=published or _first(tree, PUBLISHED_XPATHS),
         modified_at=modified or _first(tree, MODIFIED_XPATHS) or visible_update(tree),
-        is_article=bool(article) or og_type == "article",
+        is_article=bool(article) or _og_article(tree),
         language=language[:32] if language else None,
         site_names=tuple(dict.fromkeys(name for name in site_names if name.strip())),
         headings=_headings(tree),
